@@ -1,0 +1,1 @@
+"""Reference data shipped as versioned data files with provenance."""

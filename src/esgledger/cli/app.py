@@ -1,0 +1,65 @@
+"""The typer application and the helpers every command module shares.
+
+Commands live in small modules beside this one (``ledger.py``, ``calc.py``,
+``assess.py``, ``report.py``); each registers its commands on :data:`app`.
+Commands parse input, call one library function and print; they hold no
+business logic.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from esgledger.settings import Settings, load_settings
+
+__all__ = ["State", "app", "console", "emit_json", "err_console", "state"]
+
+app = typer.Typer(
+    name="esgledger",
+    help="ESG data ledger, carbon accounting and sustainability reports for company groups.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class State:
+    """Options given before the command name (``esgledger --db URL ...``)."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(self.db)
+
+
+state = State()
+
+
+@app.callback()
+def _root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL (default: ESGLEDGER_DATABASE_URL or sqlite:///esgledger.db).",
+            envvar="ESGLEDGER_DATABASE_URL",
+        ),
+    ] = None,
+) -> None:
+    """ESG data ledger, carbon accounting and sustainability reports for company groups."""
+    state.db = db
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout (UTF-8, not ASCII-escaped, stable key order)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,115 @@
+"""Plain data shared by every layer: entities, periods, observations.
+
+These are frozen dataclasses with no behaviour that touches a database or a
+file, so the engine (calc, assess, quality) can take them as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from esgledger.errors import EsgError
+
+__all__ = [
+    "CONTROLS",
+    "STATUSES",
+    "Control",
+    "Entity",
+    "Observation",
+    "Period",
+    "Status",
+]
+
+Control = Literal["operational", "financial", "none"]
+CONTROLS: tuple[Control, ...] = ("operational", "financial", "none")
+Status = Literal["draft", "submitted", "reviewed", "approved"]
+STATUSES: tuple[Status, ...] = ("draft", "submitted", "reviewed", "approved")
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting year (``2024``) or month (``2024-03``)."""
+
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        m = _PERIOD.match(text.strip())
+        if not m:
+            raise EsgError(f"bad period {text!r}: expected YYYY or YYYY-MM")
+        year = int(m.group(1))
+        month = int(m.group(2)) if m.group(2) else None
+        if not 1900 <= year <= 2200 or (month is not None and not 1 <= month <= 12):
+            raise EsgError(f"bad period {text!r}: expected YYYY or YYYY-MM")
+        return cls(year, month)
+
+    @property
+    def is_annual(self) -> bool:
+        return self.month is None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month or 1, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period (inclusive)."""
+        if self.month is None or self.month == 12:
+            return date(self.year, 12, 31)
+        return date.fromordinal(date(self.year, self.month + 1, 1).toordinal() - 1)
+
+    @property
+    def days(self) -> int:
+        return self.end.toordinal() - self.start.toordinal() + 1
+
+    def __str__(self) -> str:
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One node of the group tree (the group itself, a branch, a subsidiary, a JV)."""
+
+    code: str
+    name_en: str
+    name_zh: str
+    parent: str | None
+    type: str
+    ownership_pct: float | None
+    control: Control
+    region: str
+    included_from: date | None = None
+    included_to: date | None = None
+
+    def included_on(self, day: date) -> bool:
+        if self.included_from and day < self.included_from:
+            return False
+        return not (self.included_to and day > self.included_to)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One reported value of one indicator for one entity and period.
+
+    ``value``/``unit`` are canonical (the indicator's unit); ``raw_value`` and
+    ``raw_unit`` are exactly what was submitted, so an export gives it back.
+    """
+
+    entity: str
+    period: str
+    indicator: str
+    value: float
+    unit: str
+    raw_value: str
+    raw_unit: str
+    source: str = ""
+    comment: str = ""
+    status: Status = "draft"
+    version: int = 1
+    id: int | None = None

@@ -1,0 +1,44 @@
+"""Runtime settings (pydantic-settings): read from ESGLEDGER_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from esgledger.errors import ConfigError
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "load_settings"]
+
+DEFAULT_DATABASE_URL = "sqlite:///esgledger.db"
+_UNSAFE_SECRETS = {"", "changeme", "secret", "dev"}
+
+
+class Settings(BaseSettings):
+    """esgledger settings. Environment: ESGLEDGER_DATABASE_URL, ESGLEDGER_DATA_DIR, ..."""
+
+    model_config = SettingsConfigDict(env_prefix="ESGLEDGER_", extra="ignore")
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL)
+    data_dir: Path = Field(default=Path("."))
+    secret_key: str | None = None
+    actor: str = Field(default="cli")
+
+    def require_secret_key(self) -> str:
+        """The web app's signing key; refuses a missing or well-known value."""
+        key = self.secret_key or ""
+        if key.strip().lower() in _UNSAFE_SECRETS or len(key) < 16:
+            raise ConfigError(
+                "ESGLEDGER_SECRET_KEY is missing or unsafe (need at least 16 characters)",
+                hint='generate one: python -c "import secrets; print(secrets.token_hex(32))"',
+            )
+        return key
+
+
+def load_settings(database_url: str | None = None) -> Settings:
+    """Settings from the environment, with an explicit database URL taking precedence."""
+    settings = Settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings

@@ -1,0 +1,124 @@
+"""The one unit registry of esgledger.
+
+All custom units live in ``units.txt`` beside this file (tce, kgce, tCO2e,
+tREO, CNY, person and the Chinese names with the 万 and 亿 multipliers). The
+registry is built lazily on first use: importing this module does no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pint
+
+from esgledger.errors import UnitError
+
+__all__ = [
+    "convert",
+    "dimensionality",
+    "is_compatible",
+    "normalize_unit_text",
+    "parse_unit",
+    "registry",
+]
+
+# Spellings users type that pint would not read as meant.
+_ALIASES: dict[str, str] = {
+    "m3": "m**3",
+    "m³": "m**3",
+    "Nm3": "m**3",
+    "10^4 m3": "1e4 * m**3",
+    "10^4m3": "1e4 * m**3",
+    "10000 m3": "1e4 * m**3",
+    "t": "tonne",
+    "ton": "tonne",
+    "tons": "tonne",
+    "tonnes": "tonne",
+    "%": "percent",
+    "pct": "percent",
+    "": "dimensionless",
+    "-": "dimensionless",
+    "1": "dimensionless",
+    "kWh": "kilowatt_hour",
+    "MWh": "megawatt_hour",
+    "GWh": "gigawatt_hour",
+    "TWh": "terawatt_hour",
+    "万kWh": "万千瓦时",
+    "万m3": "万立方米",
+    "万m³": "万立方米",
+    "万t": "万吨",
+    "tCO2e/MWh": "tonne_co2e / megawatt_hour",
+    "tCO2/MWh": "tonne_co2e / megawatt_hour",
+}
+
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def registry() -> Any:
+    """The shared registry, built on first call from pint's defaults and units.txt."""
+    ureg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=None)
+    text = resources.files("esgledger").joinpath("units.txt").read_text(encoding="utf-8")
+    ureg.load_definitions(text.splitlines())
+    return ureg
+
+
+def normalize_unit_text(text: str) -> str:
+    """Map a unit as users write it to a pint expression (no registry needed)."""
+    cleaned = _SPACE.sub(" ", text.strip())
+    return _ALIASES.get(cleaned, cleaned)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[float, Any]:
+    ureg = registry()
+    expr = normalize_unit_text(text)
+    try:
+        quantity = ureg.parse_expression(expr)
+    except Exception as exc:  # pint raises several unrelated types here
+        raise UnitError(f"unknown unit {text!r}") from exc
+    if isinstance(quantity, int | float):
+        return float(quantity), ureg.dimensionless
+    magnitude = float(quantity.magnitude)
+    if not math.isfinite(magnitude) or magnitude == 0:
+        raise UnitError(f"unknown unit {text!r}")
+    return magnitude, quantity.units
+
+
+def parse_unit(text: str) -> Any:
+    """The pint quantity one ``text`` unit stands for (e.g. 万千瓦时 → 10000 kWh)."""
+    magnitude, unit = _parse(text)
+    return registry().Quantity(magnitude, unit)
+
+
+def dimensionality(text: str) -> str:
+    """The dimension of a unit as a string, e.g. '[length] ** 3'."""
+    return str(parse_unit(text).dimensionality)
+
+
+def is_compatible(a: str, b: str) -> bool:
+    """Whether values in unit ``a`` can be converted to unit ``b``."""
+    return bool(parse_unit(a).dimensionality == parse_unit(b).dimensionality)
+
+
+@lru_cache(maxsize=4096)
+def _factor(from_unit: str, to_unit: str) -> float:
+    src = parse_unit(from_unit)
+    dst = parse_unit(to_unit)
+    if src.dimensionality != dst.dimensionality:
+        raise UnitError(
+            f"unit {from_unit!r} cannot be converted to {to_unit!r} "
+            f"({src.dimensionality} is not {dst.dimensionality})"
+        )
+    return float((src / dst).to_base_units().magnitude)
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """``value`` in ``from_unit`` expressed in ``to_unit``; UnitError on a dimension mismatch."""
+    if from_unit == to_unit:
+        return float(value)
+    return float(value) * _factor(from_unit, to_unit)
