@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from esgledger.errors import EsgError
+from esgledger.errors import EsgError, Problem
 
 __all__ = [
     "CONTROLS",
     "STATUSES",
     "Control",
     "Entity",
+    "ImportBatch",
+    "ImportResult",
     "Observation",
     "Period",
     "Status",
@@ -113,3 +115,27 @@ class Observation:
     status: Status = "draft"
     version: int = 1
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """A validated import: what ``intake`` read and ``store`` writes in one transaction."""
+
+    entities: tuple[Entity, ...]
+    observations: tuple[Observation, ...]
+    warnings: tuple[Problem, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import changed (all zero but ``*_unchanged`` for a repeated import)."""
+
+    entities_added: int = 0
+    entities_updated: int = 0
+    entities_unchanged: int = 0
+    observations_added: int = 0
+    observations_updated: int = 0
+    observations_unchanged: int = 0
+    warnings: tuple[Problem, ...] = ()
+    dry_run: bool = False

@@ -20,6 +20,8 @@ __all__ = ["COMMAND_MODULES", "app", "main", "run"]
 # Modules that register commands on ``app``; each owns one area.
 COMMAND_MODULES = (
     "esgledger.cli.ledger",
+    "esgledger.cli.intake",
+    "esgledger.cli.demo",
     "esgledger.cli.calc",
     "esgledger.cli.assess",
     "esgledger.cli.report",
