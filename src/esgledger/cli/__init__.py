@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "esgledger.cli.calc",
     "esgledger.cli.assess",
     "esgledger.cli.report",
+    "esgledger.cli.coverage",
+    "esgledger.cli.quality",
 )
 _registered = False
 

@@ -1,0 +1,131 @@
+"""Reading and writing the small tables of the assessment area (CSV or XLSX).
+
+A table is a header plus rows of text cells. Rows carry their 1-based
+spreadsheet row number (the header is row 1), so every :class:`Problem` can
+name the row a user sees in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from esgledger.errors import Problem, ValidationError
+
+__all__ = [
+    "Row",
+    "Table",
+    "read_tables",
+    "require_columns",
+    "write_csv",
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its spreadsheet row number and its cells by column name."""
+
+    number: int
+    cells: Mapping[str, str]
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "").strip()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named table read from a file (``file`` is what problems report)."""
+
+    file: str
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _unescape(text: str) -> str:
+    """Undo the ``'`` a workbook export puts before text that looks like a formula."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@'" else text
+
+
+def _from_records(
+    file: str, name: str, records: Sequence[Sequence[object]], *, xlsx: bool = False
+) -> Table:
+    if not records:
+        return Table(file, name, (), ())
+    header = tuple(_cell_text(c).strip().lstrip("\ufeff").lower() for c in records[0])
+    rows: list[Row] = []
+    for i, rec in enumerate(records[1:], start=2):
+        texts = [_cell_text(c) for c in rec]
+        if xlsx:
+            texts = [_unescape(t) for t in texts]
+        if not any(t.strip() for t in texts):
+            continue
+        cells = {col: (texts[j] if j < len(texts) else "") for j, col in enumerate(header) if col}
+        rows.append(Row(i, cells))
+    return Table(file, name, tuple(c for c in header if c), tuple(rows))
+
+
+def read_tables(path: str | Path) -> list[Table]:
+    """Read a CSV file (one table named after the file) or every sheet of a workbook.
+
+    Raises :class:`ValidationError` when the file cannot be read at all.
+    """
+    p = Path(path)
+    file = p.name
+    if not p.is_file():
+        raise ValidationError([Problem(file, None, None, str(p), "an existing file")])
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = p.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError([Problem(file, None, None, None, "a UTF-8 CSV file")]) from None
+        records = list(csv.reader(io.StringIO(text)))
+        return [_from_records(file, p.stem.lower(), records)]
+    if suffix in {".xlsx", ".xlsm"}:
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise ValidationError(
+                [Problem(file, None, None, type(exc).__name__, "a readable XLSX workbook")]
+            ) from None
+        try:
+            tables = []
+            for ws in wb.worksheets:
+                records = [list(r) for r in ws.iter_rows(values_only=True)]
+                tables.append(_from_records(file, ws.title.strip().lower(), records, xlsx=True))
+            return tables
+        finally:
+            wb.close()
+    raise ValidationError([Problem(file, None, None, p.suffix, "a .csv or .xlsx file")])
+
+
+def require_columns(table: Table, required: Iterable[str]) -> list[Problem]:
+    """Problems for every required column missing from ``table``'s header."""
+    return [
+        Problem(table.file, 1, col, None, f"a column named {col!r} in table {table.name!r}")
+        for col in required
+        if col not in table.columns
+    ]
+
+
+def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a UTF-8 CSV file (no BOM, ``\\n`` line ends) with a header."""
+    with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])

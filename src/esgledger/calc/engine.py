@@ -1,0 +1,508 @@
+"""The calculation engine: observations, entities and factors in; metrics with lineage out.
+
+Pure: no database, no files. The maths runs in bulk on polars frames:
+
+1. observations become a row frame (year, month, inclusion fraction);
+2. each distinct (entity, year, indicator) gets its coefficients from the
+   factor library (:mod:`esgledger.calc.sources`) — a small Python loop over
+   distinct keys, not over rows;
+3. contributions (tce, CO2, CH4, N2O, process, Scope 2, Scope 3, output) are
+   column arithmetic on the row frame, which is kept as the lineage;
+4. sums per entity and year are consolidated over the entity tree with the
+   boundary's shares (a closure table join), then derived metrics follow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Collection, Sequence
+
+import polars as pl
+
+import esgledger
+from esgledger.calc.boundary import Boundary, Tree, build_tree
+from esgledger.calc.formula import Value, evaluate
+from esgledger.calc.metrics import GJ_PER_TCE, INTENSITIES, METRICS
+from esgledger.calc.result import RunResult
+from esgledger.calc.sources import COEF_COLUMNS, Coefficients, classify, resolve
+from esgledger.catalog.factors import FactorSet, Selection, load_factors
+from esgledger.errors import CalcError
+from esgledger.model import Entity, Observation
+
+__all__ = ["GWP_SETS", "compute", "observations_frame"]
+
+GWP_SETS = ("AR6", "AR5", "AR4")
+_OPTIONAL = {
+    "unit": pl.Utf8,
+    "raw_value": pl.Utf8,
+    "raw_unit": pl.Utf8,
+    "source": pl.Utf8,
+}
+_SUMS = (
+    "tce",
+    "renew_tce",
+    "co2",
+    "ch4",
+    "n2o",
+    "ch4e",
+    "n2oe",
+    "process",
+    "co2_all",
+    "s1",
+    "s1_stationary",
+    "s1_mobile",
+    "s2loc",
+    "s2mkt_elec",
+    "s2mkt_heat",
+    "s3",
+    "reo",
+)
+
+
+def observations_frame(observations: Sequence[Observation] | pl.DataFrame) -> pl.DataFrame:
+    """Observations as a frame with the columns the engine reads."""
+    if isinstance(observations, pl.DataFrame):
+        df = observations
+        missing = [c for c in ("entity", "period", "indicator", "value") if c not in df.columns]
+        if missing:
+            raise CalcError(f"observation frame lacks column(s): {', '.join(missing)}")
+        if "id" not in df.columns:
+            df = df.with_row_index("id").with_columns(pl.col("id").cast(pl.Int64))
+        for col, dtype in _OPTIONAL.items():
+            if col not in df.columns:
+                df = df.with_columns(pl.lit("", dtype=dtype).alias(col))
+    else:
+        df = pl.DataFrame(
+            {
+                "id": [o.id if o.id is not None else i for i, o in enumerate(observations)],
+                "entity": [o.entity for o in observations],
+                "period": [o.period for o in observations],
+                "indicator": [o.indicator for o in observations],
+                "value": [float(o.value) for o in observations],
+                "unit": [o.unit for o in observations],
+                "raw_value": [o.raw_value for o in observations],
+                "raw_unit": [o.raw_unit for o in observations],
+                "source": [o.source for o in observations],
+            },
+            schema={
+                "id": pl.Int64,
+                "entity": pl.Utf8,
+                "period": pl.Utf8,
+                "indicator": pl.Utf8,
+                "value": pl.Float64,
+                "unit": pl.Utf8,
+                "raw_value": pl.Utf8,
+                "raw_unit": pl.Utf8,
+                "source": pl.Utf8,
+            },
+        )
+    return df.select(
+        pl.col("id").cast(pl.Int64),
+        pl.col("entity").cast(pl.Utf8),
+        pl.col("period").cast(pl.Utf8),
+        pl.col("indicator").cast(pl.Utf8),
+        pl.col("value").cast(pl.Float64),
+        *[pl.col(c).cast(pl.Utf8).fill_null("") for c in _OPTIONAL],
+    )
+
+
+def _entities_frame(tree: Tree, override_entities: frozenset[str]) -> pl.DataFrame:
+    codes = sorted(tree.entities)
+    return pl.DataFrame(
+        {
+            "entity": codes,
+            "region": [tree.entities[c].region.strip() for c in codes],
+            "ekey": [c if c in override_entities else "" for c in codes],
+            "wfrom": [tree.windows[c][0] for c in codes],
+            "wto": [tree.windows[c][1] for c in codes],
+        },
+        schema={
+            "entity": pl.Utf8,
+            "region": pl.Utf8,
+            "ekey": pl.Utf8,
+            "wfrom": pl.Date,
+            "wto": pl.Date,
+        },
+    )
+
+
+def _gwp(factors: FactorSet, gwp: str) -> tuple[Selection, Selection]:
+    out = []
+    for gas in ("CH4", "N2O"):
+        sel = factors.select("gwp", (f"{gwp}.{gas}",), entity="", region="", year=0)
+        if sel is None:
+            raise CalcError(f"unknown GWP set {gwp!r}", hint=f"use one of: {', '.join(GWP_SETS)}")
+        out.append(sel)
+    return out[0], out[1]
+
+
+def _parse_periods(obs: pl.DataFrame) -> pl.DataFrame:
+    obs = obs.with_columns(
+        pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False).alias("year"),
+        pl.when(pl.col("period").str.len_chars() == 7)
+        .then(pl.col("period").str.slice(5, 2).cast(pl.Int32, strict=False))
+        .otherwise(None)
+        .alias("month"),
+    )
+    bad = obs.filter(
+        ~pl.col("period").str.contains(r"^\d{4}(-(0[1-9]|1[0-2]))?$") | pl.col("year").is_null()
+    )
+    if bad.height:
+        sample = ", ".join(repr(p) for p in bad["period"].unique().sort().head(5).to_list())
+        raise CalcError(f"bad period(s) in observations: {sample}; expected YYYY or YYYY-MM")
+    return obs
+
+
+def _resolve_all(
+    keys: pl.DataFrame, factors: FactorSet, classes: dict[str, object], steam_method: str
+) -> tuple[pl.DataFrame, dict[int, Coefficients]]:
+    rows: dict[str, list[object]] = {c: [] for c in ("ckey", "ekey", "region", "year")}
+    rows["indicator"] = []
+    for c in COEF_COLUMNS:
+        rows[c] = []
+    coefs: dict[int, Coefficients] = {}
+    missing: list[str] = []
+    for i, (ekey, region, year, indicator) in enumerate(keys.iter_rows()):
+        source = classes[indicator]
+        coef, miss = resolve(
+            indicator,
+            source,  # type: ignore[arg-type]
+            factors,
+            entity=ekey,
+            region=region,
+            year=year,
+            steam_method=steam_method,
+        )
+        who = f"entity {ekey}" if ekey else f"region {region or '(none)'}"
+        missing += [f"{who}, {year}: no {m}" for m in miss]
+        coefs[i] = coef
+        rows["ckey"].append(i)
+        rows["ekey"].append(ekey)
+        rows["region"].append(region)
+        rows["year"].append(year)
+        rows["indicator"].append(indicator)
+        for c in COEF_COLUMNS:
+            rows[c].append(coef.values[c])
+    if missing:
+        shown = sorted(set(missing))
+        more = f" (and {len(shown) - 20} more)" if len(shown) > 20 else ""
+        raise CalcError(
+            "missing factor(s): " + "; ".join(shown[:20]) + more,
+            hint="import the factors with: esgledger factors import FILE "
+            "(columns kind, subject, entity, region, year_from, year_to, value, unit, source)",
+        )
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "ckey": pl.Int64,
+        "ekey": pl.Utf8,
+        "region": pl.Utf8,
+        "year": pl.Int32,
+        "indicator": pl.Utf8,
+    }
+    schema.update(dict.fromkeys(COEF_COLUMNS, pl.Float64))
+    return pl.DataFrame(rows, schema=schema), coefs
+
+
+def _inputs_hash(
+    tree: Tree, obs: pl.DataFrame, factors: FactorSet, options: dict[str, object]
+) -> str:
+    ents = [
+        [
+            e.code,
+            e.parent,
+            e.type,
+            e.ownership_pct,
+            e.control,
+            e.region,
+            str(e.included_from or ""),
+            str(e.included_to or ""),
+        ]
+        for e in sorted(tree.entities.values(), key=lambda e: e.code)
+    ]
+    cols = ["id", "entity", "period", "indicator", "value", "unit", "raw_value", "raw_unit"]
+    rows_hash = int(obs.select(cols).hash_rows(seed=0).sum() or 0) if obs.height else 0
+    payload = json.dumps(
+        {
+            "entities": ents,
+            "observations": [obs.height, rows_hash],
+            "factors": factors.version,
+            "options": options,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def compute(
+    entities: Sequence[Entity],
+    observations: Sequence[Observation] | pl.DataFrame,
+    factors: FactorSet | None = None,
+    *,
+    periods: Collection[int] | None = None,
+    boundary: Boundary = "operational",
+    gwp: str = "AR6",
+    steam_method: str = "enthalpy",
+) -> RunResult:
+    """Compute every metric for every entity (consolidated over its subtree) and year.
+
+    ``periods`` limits the years computed (default: every year with data).
+    ``steam_method`` is ``enthalpy`` (default) or ``table`` (legacy 0.1286 kgce/kg).
+    """
+    fs = factors if factors is not None else load_factors()
+    if steam_method not in ("enthalpy", "table"):
+        raise CalcError(f"unknown steam method {steam_method!r}", hint="use enthalpy or table")
+    tree = build_tree(entities, boundary)
+    gwp_ch4, gwp_n2o = _gwp(fs, gwp)
+    g_ch4, g_n2o = gwp_ch4.factor.value, gwp_n2o.factor.value
+
+    obs = _parse_periods(observations_frame(observations))
+    unknown = sorted(set(obs["entity"].unique().to_list()) - set(tree.entities))
+    if unknown:
+        raise CalcError(f"observations for unknown entities: {', '.join(unknown[:10])}")
+    if periods is not None:
+        obs = obs.filter(pl.col("year").is_in(sorted({int(p) for p in periods})))
+    options: dict[str, object] = {
+        "boundary": boundary,
+        "gwp": gwp,
+        "steam_method": steam_method,
+        "periods": sorted({int(p) for p in periods}) if periods is not None else None,
+    }
+    inputs_hash = _inputs_hash(tree, obs, fs, options)
+
+    classes = {i: classify(i, fs) for i in sorted(obs["indicator"].unique().to_list())}
+    used = sorted(i for i, c in classes.items() if c is not None)
+    obs = obs.filter(pl.col("indicator").is_in(used))
+    ents = _entities_frame(tree, fs.entities_with_overrides)
+    obs = obs.join(ents, on="entity", how="left")
+    keys = obs.select("ekey", "region", "year", "indicator").unique().sort(pl.all())
+    coef_frame, coefs = _resolve_all(keys, fs, dict(classes), steam_method)
+    kinds = pl.DataFrame(
+        {
+            "indicator": used,
+            "source_kind": [classes[i].kind for i in used],  # type: ignore[union-attr]
+            "mobile": [classes[i].mobile for i in used],  # type: ignore[union-attr]
+            "s3cat": [classes[i].scope3_category for i in used],  # type: ignore[union-attr]
+        },
+        schema={
+            "indicator": pl.Utf8,
+            "source_kind": pl.Utf8,
+            "mobile": pl.Boolean,
+            "s3cat": pl.Int32,
+        },
+    )
+    rows = obs.join(coef_frame, on=["ekey", "region", "year", "indicator"], how="left").join(
+        kinds, on="indicator", how="left"
+    )
+    rows = _with_fractions(rows)
+    rows = _with_contributions(rows, g_ch4, g_n2o)
+
+    own, s3own = _own_totals(rows)
+    values = _consolidate(tree, own, s3own, boundary)
+    return RunResult(
+        values=values,
+        rows=rows,
+        own=own,
+        coefficients=coefs,
+        tree=tree,
+        boundary=boundary,
+        gwp=gwp,
+        gwp_factors=(gwp_ch4, gwp_n2o),
+        options=options,
+        inputs_hash=inputs_hash,
+        factor_version=fs.version,
+        code_version=f"esgledger {esgledger.__version__}; polars {pl.__version__}",
+    )
+
+
+def _with_fractions(rows: pl.DataFrame) -> pl.DataFrame:
+    start = pl.date(pl.col("year"), pl.col("month").fill_null(1), 1)
+    end = (
+        pl.when(pl.col("month").is_null())
+        .then(pl.date(pl.col("year"), 12, 31))
+        .otherwise(start.dt.month_end())
+    )
+    rows = rows.with_columns(start.alias("_start"), end.alias("_end"))
+    lo = pl.max_horizontal("_start", "wfrom")
+    hi = pl.min_horizontal("_end", "wto")
+    days = (pl.col("_end") - pl.col("_start")).dt.total_days() + 1
+    inside = ((hi - lo).dt.total_days() + 1).clip(lower_bound=0)
+    superseded = pl.col("month").is_not_null() & pl.col("month").is_null().any().over(
+        ["entity", "indicator", "year"]
+    )
+    rows = rows.with_columns(
+        pl.when(superseded).then(0.0).otherwise(inside / days).alias("fraction"),
+        pl.when(superseded)
+        .then(pl.lit("superseded by the annual row of the same year"))
+        .when(inside == days)
+        .then(pl.lit("inside the inclusion window"))
+        .when(inside == 0)
+        .then(pl.lit("outside the inclusion window"))
+        .otherwise(
+            pl.format(
+                "prorated: {} of {} days inside the inclusion window",
+                inside.cast(pl.Int64),
+                days.cast(pl.Int64),
+            )
+        )
+        .alias("fraction_reason"),
+    )
+    return rows.drop("_start", "_end")
+
+
+def _with_contributions(rows: pl.DataFrame, g_ch4: float, g_n2o: float) -> pl.DataFrame:
+    q = pl.col("value") * pl.col("fraction")
+    rows = rows.with_columns(
+        (q * pl.col("c_tce")).alias("tce"),
+        (q * pl.col("c_renew_tce")).alias("renew_tce"),
+        (q * pl.col("c_co2")).alias("co2"),
+        (q * pl.col("c_ch4")).alias("ch4"),
+        (q * pl.col("c_n2o")).alias("n2o"),
+        (q * pl.col("c_ch4") * g_ch4).alias("ch4e"),
+        (q * pl.col("c_n2o") * g_n2o).alias("n2oe"),
+        (q * pl.col("c_process")).alias("process"),
+        (q * pl.col("c_s2loc")).alias("s2loc"),
+        (q * pl.col("c_s2mkt")).alias("s2mkt"),
+        (q * pl.col("c_s3")).alias("s3"),
+        (q * pl.col("c_reo")).alias("reo"),
+    )
+    combustion = pl.col("co2") + pl.col("ch4e") + pl.col("n2oe")
+    is_elec = pl.col("source_kind").is_in(["electricity", "green"])
+    return rows.with_columns(
+        (pl.col("co2") + pl.col("process")).alias("co2_all"),
+        (combustion + pl.col("process")).alias("s1"),
+        pl.when(pl.col("mobile")).then(0.0).otherwise(combustion).alias("s1_stationary"),
+        pl.when(pl.col("mobile")).then(combustion).otherwise(0.0).alias("s1_mobile"),
+        pl.when(is_elec).then(pl.col("s2mkt")).otherwise(0.0).alias("s2mkt_elec"),
+        pl.when(is_elec).then(0.0).otherwise(pl.col("s2mkt")).alias("s2mkt_heat"),
+    )
+
+
+def _own_totals(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    ordered = rows.sort(["entity", "year", "indicator", "id"])
+    own = (
+        ordered.group_by(["entity", "year"], maintain_order=True)
+        .agg(
+            *[pl.col(c).sum() for c in _SUMS],
+            (pl.col("source_kind") == "scope3").sum().alias("n_s3"),
+            (pl.col("source_kind") == "production").sum().alias("n_reo"),
+            pl.len().alias("n_rows"),
+        )
+        .with_columns(
+            (pl.col("s2mkt_elec") < 0).alias("mkt_clamped"),
+            pl.col("s2mkt_elec").clip(lower_bound=0.0),
+        )
+        .with_columns((pl.col("s2mkt_elec") + pl.col("s2mkt_heat")).alias("s2mkt"))
+    )
+    s3own = (
+        ordered.filter(pl.col("s3cat").is_not_null())
+        .group_by(["entity", "year", "s3cat"], maintain_order=True)
+        .agg(pl.col("s3").sum())
+    )
+    return own, s3own
+
+
+def _consolidate(
+    tree: Tree, own: pl.DataFrame, s3own: pl.DataFrame, boundary: Boundary
+) -> pl.DataFrame:
+    closure = pl.DataFrame(
+        tree.closure(),
+        schema={"node": pl.Utf8, "entity": pl.Utf8, "share": pl.Float64},
+        orient="row",
+    )
+    sums = [*_SUMS, "s2mkt"]
+    cons = (
+        closure.join(own, on="entity", how="inner")
+        .sort(["node", "year", "entity"])
+        .group_by(["node", "year"], maintain_order=True)
+        .agg(
+            *[(pl.col(c) * pl.col("share")).sum() for c in sums],
+            pl.col("n_s3").sum(),
+            pl.col("n_reo").sum(),
+        )
+    )
+    s3cons = (
+        closure.join(s3own, on="entity", how="inner")
+        .sort(["node", "year", "s3cat", "entity"])
+        .group_by(["node", "year", "s3cat"], maintain_order=True)
+        .agg((pl.col("s3") * pl.col("share")).sum())
+    )
+    has_s3 = pl.col("n_s3") > 0
+    has_reo = pl.col("n_reo") > 0
+    tce = pl.col("tce")
+    wide = cons.select(
+        "node",
+        "year",
+        tce.alias("energy.total_tce"),
+        pl.col("renew_tce").alias("energy.renewable_tce"),
+        (tce * GJ_PER_TCE).alias("energy.total_gj"),
+        pl.when(tce != 0)
+        .then(pl.col("renew_tce") / tce * 100.0)
+        .otherwise(None)
+        .alias("energy.renewable_share"),
+        pl.col("s1").alias("ghg.scope1"),
+        pl.col("co2_all").alias("ghg.scope1.co2"),
+        pl.col("ch4e").alias("ghg.scope1.ch4"),
+        pl.col("n2oe").alias("ghg.scope1.n2o"),
+        pl.col("s1_stationary").alias("ghg.scope1.stationary"),
+        pl.col("s1_mobile").alias("ghg.scope1.mobile"),
+        pl.col("process").alias("ghg.scope1.process"),
+        pl.col("s2loc").alias("ghg.scope2.location"),
+        pl.col("s2mkt").alias("ghg.scope2.market"),
+        pl.when(has_s3).then(pl.col("s3")).otherwise(None).alias("ghg.scope3"),
+        (pl.col("s1") + pl.col("s2loc")).alias("ghg.total.location"),
+        (pl.col("s1") + pl.col("s2mkt")).alias("ghg.total.market"),
+        pl.when(has_reo).then(pl.col("reo")).otherwise(None).alias("production.reo"),
+    )
+    long = wide.unpivot(index=["node", "year"], variable_name="metric", value_name="value")
+    s3long = s3cons.select(
+        "node",
+        "year",
+        pl.format("ghg.scope3.cat{}", pl.col("s3cat").cast(pl.Utf8).str.zfill(2)).alias("metric"),
+        pl.col("s3").alias("value"),
+    )
+    intens = _intensities(wide)
+    long = pl.concat([long, s3long, intens], how="vertical_relaxed")
+    units = pl.DataFrame(
+        {"metric": list(METRICS), "unit": [m.unit for m in METRICS.values()]},
+    )
+    return (
+        long.join(units, on="metric", how="left")
+        .select(
+            pl.col("metric"),
+            pl.col("node").alias("entity"),
+            pl.col("year").cast(pl.Utf8).alias("period"),
+            pl.lit(boundary).alias("boundary"),
+            pl.col("value").cast(pl.Float64).round_sig_figs(12),
+            pl.col("unit"),
+        )
+        .with_columns(
+            pl.format("{}|{}|{}|{}", "metric", "entity", "period", "boundary").alias("lineage_ref")
+        )
+        .sort(["metric", "entity", "period"])
+    )
+
+
+def _intensities(wide: pl.DataFrame) -> pl.DataFrame:
+    nodes: list[str] = []
+    years: list[int] = []
+    metrics: list[str] = []
+    vals: list[float | None] = []
+    cols = ["node", "year", "energy.total_tce", "ghg.total.location", "production.reo"]
+    for node, year, tce, total, reo in wide.select(cols).iter_rows():
+        inputs: dict[str, Value] = {
+            "energy.total_tce": Value(tce, "tce"),
+            "ghg.total.location": Value(total, "tCO2e"),
+        }
+        if reo is not None:
+            inputs["production.reo"] = Value(reo, "t")
+        results = evaluate(INTENSITIES, inputs, known=("production.reo",))
+        for code in sorted(results):
+            nodes.append(node)
+            years.append(year)
+            metrics.append(code)
+            vals.append(results[code].value)
+    return pl.DataFrame(
+        {"node": nodes, "year": years, "metric": metrics, "value": vals},
+        schema={"node": pl.Utf8, "year": pl.Int32, "metric": pl.Utf8, "value": pl.Float64},
+    )

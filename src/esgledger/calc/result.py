@@ -1,0 +1,367 @@
+"""The result of one calculation run: metric values, and their lineage on demand.
+
+A :class:`RunResult` keeps the engine's row frame (one row per observation,
+with its inclusion fraction, coefficients and contributions) and the factor
+choices per (entity, year, indicator). :meth:`RunResult.explain` turns them
+into a lineage tree: metric → entities (with their consolidation share and why)
+→ observations (value, raw unit, source, fraction) → factors (value, unit,
+source, edition, why chosen).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+from esgledger.calc.boundary import Tree
+from esgledger.calc.metrics import METRICS, SCOPE3_CATEGORIES
+from esgledger.calc.sources import Coefficients
+from esgledger.catalog.factors import Selection
+from esgledger.errors import NotFoundError
+
+__all__ = ["MetricValue", "RunResult"]
+
+# Which factor kinds matter for each row-frame column.
+_KINDS_FOR: dict[str, frozenset[str]] = {
+    "tce": frozenset({"tce", "steam_enthalpy", "steam_feedwater"}),
+    "renew_tce": frozenset({"tce"}),
+    "s1": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o", "process"}),
+    "co2_all": frozenset({"ncv", "carbon_content", "oxidation", "process"}),
+    "ch4e": frozenset({"ncv", "ch4"}),
+    "n2oe": frozenset({"ncv", "n2o"}),
+    "s1_stationary": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o"}),
+    "s1_mobile": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o"}),
+    "process": frozenset({"process"}),
+    "s2loc": frozenset({"grid", "heat", "steam_enthalpy", "steam_feedwater"}),
+    "s2mkt": frozenset({"residual", "heat", "steam_enthalpy", "steam_feedwater"}),
+    "s3": frozenset({"scope3"}),
+    "reo": frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One metric of one entity (consolidated over its subtree) and period."""
+
+    metric: str
+    entity: str
+    period: str
+    boundary: str
+    value: float | None
+    unit: str
+    lineage_ref: str
+
+
+def _factor_json(role: str, sel: Selection) -> dict[str, Any]:
+    f = sel.factor
+    return {
+        "role": role,
+        "id": f.id,
+        "value": f.value,
+        "unit": f.unit,
+        "source": f.source,
+        "edition": f.edition,
+        "table": f.table,
+        "confidence": f.confidence,
+        "note": f.note,
+        "origin": f.origin,
+        "why": sel.reason,
+    }
+
+
+class RunResult:
+    """Values of one run, with lineage. Built by :func:`esgledger.calc.compute`."""
+
+    def __init__(
+        self,
+        *,
+        values: pl.DataFrame,
+        rows: pl.DataFrame,
+        own: pl.DataFrame,
+        coefficients: dict[int, Coefficients],
+        tree: Tree,
+        boundary: str,
+        gwp: str,
+        gwp_factors: tuple[Selection, Selection],
+        options: dict[str, object],
+        inputs_hash: str,
+        factor_version: str,
+        code_version: str,
+    ) -> None:
+        self._values = values
+        self.rows = rows
+        self.own = own
+        self.coefficients = coefficients
+        self.tree = tree
+        self.boundary = boundary
+        self.gwp = gwp
+        self.gwp_factors = gwp_factors
+        self.options = options
+        self.inputs_hash = inputs_hash
+        self.factor_version = factor_version
+        self.code_version = code_version
+
+    # --- values -------------------------------------------------------------------
+
+    def frame(self) -> pl.DataFrame:
+        """Every value: metric, entity, period, boundary, value, unit, lineage_ref."""
+        return self._values
+
+    @cached_property
+    def values(self) -> tuple[MetricValue, ...]:
+        return tuple(MetricValue(*row) for row in self._values.iter_rows())
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, str, str], MetricValue]:
+        return {(v.metric, v.entity, v.period): v for v in self.values}
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted(set(self._values["period"].to_list()))
+
+    def value(self, metric: str, entity: str, period: str | int) -> MetricValue:
+        """The value of ``metric`` for ``entity`` in ``period``; NotFoundError if none."""
+        key = (metric, entity, str(period))
+        found = self._index.get(key)
+        if found is not None:
+            return found
+        if metric not in METRICS:
+            raise NotFoundError(
+                f"unknown metric {metric!r}", hint=f"metrics: {', '.join(sorted(METRICS))}"
+            )
+        if entity not in self.tree.entities:
+            raise NotFoundError(f"unknown entity {entity!r}", hint="list them: esgledger entities")
+        raise NotFoundError(
+            f"no {metric} for {entity} in {period}: no data for that entity and period",
+            hint=f"periods with data: {', '.join(self.periods) or 'none'}",
+        )
+
+    def to_json(self) -> str:
+        """Canonical JSON of the run's values (byte-stable for identical inputs)."""
+        payload = {
+            "boundary": self.boundary,
+            "gwp": self.gwp,
+            "inputs_hash": self.inputs_hash,
+            "factor_version": self.factor_version,
+            "code_version": self.code_version,
+            "options": self.options,
+            "values": [[v.metric, v.entity, v.period, v.value, v.unit] for v in self.values],
+        }
+        return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def breakdown(self, entity: str) -> pl.DataFrame:
+        """Consolidated contributions to ``entity`` per period, source indicator, scope, gas."""
+        shares = pl.DataFrame(
+            [(d, self.tree.share(d, entity)) for d in self.tree.descendants(entity)],
+            schema={"entity": pl.Utf8, "share": pl.Float64},
+            orient="row",
+        )
+        cols = {
+            "tce": ("energy", "tce", "tce"),
+            "co2": ("1", "CO2", "tCO2"),
+            "ch4e": ("1", "CH4", "tCO2e"),
+            "n2oe": ("1", "N2O", "tCO2e"),
+            "process": ("1", "CO2", "tCO2"),
+            "s2loc": ("2 location", "CO2", "tCO2"),
+            "s2mkt": ("2 market", "CO2", "tCO2"),
+            "s3": ("3", "CO2e", "tCO2e"),
+        }
+        base = self.rows.join(shares, on="entity", how="inner")
+        parts = []
+        for col, (scope, gas, unit) in cols.items():
+            parts.append(
+                base.group_by(["year", "indicator"])
+                .agg((pl.col(col) * pl.col("share")).sum().alias("value"))
+                .filter(pl.col("value") != 0)
+                .select(
+                    pl.lit(entity).alias("entity"),
+                    pl.col("year").cast(pl.Utf8).alias("period"),
+                    pl.col("indicator").alias("source"),
+                    pl.lit(scope).alias("scope"),
+                    pl.lit(gas).alias("gas"),
+                    "value",
+                    pl.lit(unit).alias("unit"),
+                )
+            )
+        return pl.concat(parts).sort(["period", "scope", "source", "gas"])
+
+    # --- lineage ------------------------------------------------------------------
+
+    def explain(self, metric: str, entity: str, period: str | int) -> dict[str, Any]:
+        """The value and its lineage tree as JSON-ready data."""
+        mv = self.value(metric, entity, period)
+        ent = self.tree.entities[entity]
+        return {
+            "metric": metric,
+            "description": METRICS[metric].description,
+            "entity": entity,
+            "entity_name": ent.name_en,
+            "period": mv.period,
+            "boundary": self.boundary,
+            "value": mv.value,
+            "unit": mv.unit,
+            "gwp": self.gwp,
+            "run": {
+                "inputs_hash": self.inputs_hash,
+                "factor_version": self.factor_version,
+                "code_version": self.code_version,
+            },
+            "lineage": self._lineage(metric, entity, int(mv.period)),
+        }
+
+    def _lineage(self, metric: str, node: str, year: int) -> dict[str, Any]:
+        m = METRICS[metric]
+        if m.column is None:
+            inputs = []
+            for code in m.inputs:
+                found = self._index.get((code, node, str(year)))
+                inputs.append(
+                    {
+                        "metric": code,
+                        "value": None if found is None else found.value,
+                        "unit": METRICS[code].unit,
+                        "lineage": self._lineage(code, node, year) if found is not None else None,
+                    }
+                )
+            return {"formula": m.formula, "inputs": inputs}
+        return self._base_lineage(m.code, m.column, node, year)
+
+    def _coef_for(self, column: str, c: dict[str, float]) -> float:
+        g4 = self.gwp_factors[0].factor.value
+        g2 = self.gwp_factors[1].factor.value
+        if column in ("s1", "s1_stationary", "s1_mobile"):
+            return c["c_co2"] + c["c_ch4"] * g4 + c["c_n2o"] * g2 + c["c_process"]
+        return {
+            "tce": c["c_tce"],
+            "renew_tce": c["c_renew_tce"],
+            "co2_all": c["c_co2"] + c["c_process"],
+            "ch4e": c["c_ch4"] * g4,
+            "n2oe": c["c_n2o"] * g2,
+            "process": c["c_process"],
+            "s2loc": c["c_s2loc"],
+            "s2mkt": c["c_s2mkt"],
+            "s3": c["c_s3"],
+            "reo": c["c_reo"],
+        }[column]
+
+    def _relevant(self, column: str, metric: str) -> pl.Expr:
+        kind = pl.col("source_kind")
+        if metric.startswith("ghg.scope3.cat"):
+            return pl.col("s3cat") == int(metric[-2:])
+        if column == "s1_stationary":
+            return (kind == "fuel") & ~pl.col("mobile")
+        if column == "s1_mobile":
+            return pl.col("mobile")
+        coefs = {
+            "s1": ["c_co2", "c_ch4", "c_n2o", "c_process"],
+            "co2_all": ["c_co2", "c_process"],
+            "ch4e": ["c_ch4"],
+            "n2oe": ["c_n2o"],
+        }.get(column, ["c_" + column.replace("s2mkt", "s2mkt")])
+        expr = pl.lit(False)
+        for c in coefs:
+            expr = expr | (pl.col(c) != 0)
+        return expr
+
+    def _base_lineage(self, metric: str, column: str, node: str, year: int) -> dict[str, Any]:
+        members = self.tree.descendants(node)
+        sub = self.rows.filter(
+            pl.col("entity").is_in(members)
+            & (pl.col("year") == year)
+            & self._relevant(column, metric)
+        ).sort(["entity", "indicator", "period", "id"])
+        own = {
+            (e, y): r
+            for e, y, r in zip(
+                self.own["entity"].to_list(),
+                self.own["year"].to_list(),
+                self.own.iter_rows(named=True),
+                strict=True,
+            )
+        }
+        unit = METRICS[metric].unit
+        entities = []
+        for code, group in sub.group_by("entity", maintain_order=True):
+            ent_code = str(code[0])
+            share = self.tree.share(ent_code, node)
+            observations = []
+            for r in group.iter_rows(named=True):
+                coef = self.coefficients[r["ckey"]]
+                kinds = _KINDS_FOR[column]
+                note_fallback = any("location-based grid factor" in n for n in coef.notes)
+                factors = [
+                    _factor_json(role, sel)
+                    for role, sel in coef.factors
+                    if sel.factor.kind in kinds
+                    or (column == "s2mkt" and note_fallback and sel.factor.kind == "grid")
+                ]
+                if column in ("s1", "ch4e", "n2oe", "s1_stationary", "s1_mobile") and (
+                    r["c_ch4"] or r["c_n2o"]
+                ):
+                    factors += [_factor_json("GWP", s) for s in self.gwp_factors]
+                observations.append(
+                    {
+                        "id": r["id"],
+                        "period": r["period"],
+                        "indicator": r["indicator"],
+                        "value": r["value"],
+                        "unit": r["unit"],
+                        "raw_value": r["raw_value"],
+                        "raw_unit": r["raw_unit"],
+                        "source": r["source"],
+                        "fraction": r["fraction"],
+                        "fraction_reason": r["fraction_reason"],
+                        "coefficient": self._coef_for(column, coef.values),
+                        "coefficient_unit": f"{unit} per {r['unit'] or 'unit'}",
+                        "contribution": r[column],
+                        "factors": factors,
+                        "notes": list(coef.notes),
+                    }
+                )
+            total = own.get((ent_code, year), {}).get(column, 0.0) if column != "s2mkt" else None
+            notes: list[str] = []
+            if column == "s2mkt":
+                o = own.get((ent_code, year), {})
+                total = o.get("s2mkt", 0.0)
+                if o.get("mkt_clamped"):
+                    notes.append(
+                        "green electricity exceeds purchased electricity: the market-based "
+                        "electricity figure is set to 0, not below"
+                    )
+            if metric.startswith("ghg.scope3.cat"):
+                total = float(sum(o["contribution"] for o in observations))
+            entities.append(
+                {
+                    "entity": ent_code,
+                    "name_en": self.tree.entities[ent_code].name_en,
+                    "region": self.tree.entities[ent_code].region,
+                    "share": share,
+                    "share_path": [
+                        {"entity": c, "share": link.share, "reason": link.reason}
+                        for c, link in self.tree.path(ent_code, node)
+                    ]
+                    or [{"entity": ent_code, "share": 1.0, "reason": "the entity itself"}],
+                    "value": total,
+                    "consolidated": None if total is None else share * total,
+                    "unit": unit,
+                    "notes": notes,
+                    "observations": observations,
+                }
+            )
+        formula = (
+            "sum over entities of consolidation share x entity total; entity total = sum over "
+            "observations of value x inclusion fraction x coefficient"
+        )
+        if metric.startswith("ghg.scope3.cat"):
+            formula += f" (category {int(metric[-2:])}: {SCOPE3_CATEGORIES[int(metric[-2:])]})"
+        return {"formula": formula, "entities": entities}
+
+    def __repr__(self) -> str:
+        return (
+            f"RunResult(boundary={self.boundary!r}, gwp={self.gwp!r}, "
+            f"values={self._values.height}, inputs_hash={self.inputs_hash[:12]!r})"
+        )

@@ -1,0 +1,66 @@
+"""Convenience functions that read a ledger and run the engine (not part of the pure engine).
+
+The engine itself takes plain data; these helpers fetch it from a
+:class:`~esgledger.store.Ledger` (entities, current observations, imported
+factor overrides) so that the CLI, the web app and the report builder compute
+the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from esgledger.calc.boundary import Boundary
+from esgledger.calc.engine import compute
+from esgledger.calc.result import RunResult
+from esgledger.catalog.factors import FactorSet, load_factors
+from esgledger.store import Ledger
+from esgledger.store.runs import factor_overrides, save_run
+
+__all__ = ["compute_ledger", "ledger_factors", "run_and_store"]
+
+
+def ledger_factors(ledger: Ledger) -> FactorSet:
+    """The default factors plus the user factors imported into ``ledger``."""
+    return load_factors().with_overrides(factor_overrides(ledger))
+
+
+def compute_ledger(
+    ledger: Ledger,
+    *,
+    periods: Collection[int] | None = None,
+    boundary: Boundary = "operational",
+    gwp: str = "AR6",
+    steam_method: str = "enthalpy",
+) -> RunResult:
+    """Compute from the ledger's entities and current observations (nothing is written)."""
+    entities = ledger.entities()
+    if periods is not None and len(periods) == 1:
+        observations = ledger.observations(year=next(iter(periods)))
+    else:
+        observations = ledger.observations()
+    return compute(
+        entities,
+        observations,
+        ledger_factors(ledger),
+        periods=periods,
+        boundary=boundary,
+        gwp=gwp,
+        steam_method=steam_method,
+    )
+
+
+def run_and_store(
+    ledger: Ledger,
+    *,
+    actor: str,
+    periods: Collection[int] | None = None,
+    boundary: Boundary = "operational",
+    gwp: str = "AR6",
+    steam_method: str = "enthalpy",
+) -> tuple[int, RunResult]:
+    """Compute from the ledger and store the run and its results; return (run id, result)."""
+    result = compute_ledger(
+        ledger, periods=periods, boundary=boundary, gwp=gwp, steam_method=steam_method
+    )
+    return save_run(ledger, result, actor=actor), result

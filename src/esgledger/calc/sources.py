@@ -1,0 +1,216 @@
+"""Emission sources: which indicator is what kind of source, and its coefficients.
+
+For each (entity, year, indicator) the engine needs a handful of numbers per
+canonical unit of the indicator (tce, tCO2, tCH4, ...). They are resolved here
+once per distinct key — from the factor library, with the reason each factor
+was chosen — and then applied to every observation row in bulk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from esgledger.catalog.factors import FactorSet, Selection
+from esgledger.catalog.indicators import load_indicators
+from esgledger.errors import CalcError
+
+__all__ = [
+    "COEF_COLUMNS",
+    "Coefficients",
+    "SourceClass",
+    "SteamMethod",
+    "classify",
+    "resolve",
+]
+
+CO2_PER_C = 44.0 / 12.0
+COEF_COLUMNS = (
+    "c_tce",
+    "c_renew_tce",
+    "c_co2",
+    "c_ch4",
+    "c_n2o",
+    "c_process",
+    "c_s2loc",
+    "c_s2mkt",
+    "c_s3",
+    "c_reo",
+)
+
+SteamMethod = str  # "enthalpy" (default) or "table"
+
+_SCOPE3 = re.compile(r"^scope3\.cat(\d\d)\.")
+
+
+@dataclass(frozen=True)
+class SourceClass:
+    """What kind of source an indicator is."""
+
+    # fuel | electricity | green | self_renewable | steam | heat | process | scope3 | production
+    kind: str
+    subjects: tuple[str, ...] = ()  # factor subjects to try, most specific first
+    mobile: bool = False
+    scope3_category: int | None = None
+
+
+@lru_cache(maxsize=512)
+def _classify_static(indicator: str) -> SourceClass | None:
+    if indicator == "energy.electricity.purchased":
+        return SourceClass("electricity", ("energy.electricity",))
+    if indicator == "energy.electricity.green":
+        return SourceClass("green", ("energy.electricity",))
+    if indicator == "energy.electricity.self_generated_renewable":
+        return SourceClass("self_renewable", ("energy.electricity",))
+    if indicator == "energy.steam.purchased":
+        return SourceClass("steam", ("energy.steam.purchased",))
+    if indicator == "energy.heat.purchased":
+        return SourceClass("heat", ("energy.heat",))
+    if indicator == "production.reo":
+        return SourceClass("production")
+    if indicator.startswith("fuel."):
+        mobile = indicator.endswith(".mobile")
+        base = indicator.removesuffix(".mobile")
+        subjects = (indicator, base) if mobile else (indicator,)
+        return SourceClass("fuel", subjects, mobile=mobile)
+    m = _SCOPE3.match(indicator)
+    if m and 1 <= int(m.group(1)) <= 15:
+        return SourceClass("scope3", (indicator,), scope3_category=int(m.group(1)))
+    if indicator.startswith("process."):
+        return SourceClass("process", (indicator,))
+    return None
+
+
+def classify(indicator: str, factors: FactorSet) -> SourceClass | None:
+    """The source class of ``indicator`` (None: not used by the engine).
+
+    Besides the built-in codes, any indicator with a ``process`` factor in
+    ``factors`` (e.g. imported by a user) is a process-emission source.
+    """
+    found = _classify_static(indicator)
+    if found is None and any(f.subject == indicator for f in factors.search(kind="process")):
+        return SourceClass("process", (indicator,))
+    return found
+
+
+@dataclass
+class Coefficients:
+    """Per-canonical-unit coefficients of one (entity, year, indicator) and their factors."""
+
+    values: dict[str, float] = field(default_factory=lambda: dict.fromkeys(COEF_COLUMNS, 0.0))
+    factors: list[tuple[str, Selection]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Resolver:
+    def __init__(
+        self, factors: FactorSet, entity: str, region: str, year: int, steam_method: str
+    ) -> None:
+        self.fs = factors
+        self.entity = entity
+        self.region = region
+        self.year = year
+        self.steam_method = steam_method
+        self.missing: list[str] = []
+
+    def get(self, coef: Coefficients, role: str, kind: str, subjects: tuple[str, ...]) -> float:
+        sel = self.fs.select(kind, subjects, entity=self.entity, region=self.region, year=self.year)
+        if sel is None:
+            self.missing.append(f"{kind} for {subjects[0]}")
+            return 0.0
+        coef.factors.append((role, sel))
+        return sel.factor.canonical_value()
+
+    def grid(self, coef: Coefficients, market_sign: float) -> None:
+        loc = self.get(coef, "location-based grid factor", "grid", ("energy.electricity",))
+        sel = self.fs.select(
+            "residual",
+            ("energy.electricity",),
+            entity=self.entity,
+            region=self.region,
+            year=self.year,
+        )
+        later = sel is not None and (sel.factor.year_from or 0) > self.year
+        if sel is not None and not later:
+            coef.factors.append(("market-based residual factor", sel))
+            mkt = sel.factor.canonical_value()
+        else:
+            coef.notes.append(
+                f"no residual-mix factor for {self.year} or earlier: the market-based "
+                "figure uses the location-based grid factor (GHG Protocol Scope 2 hierarchy)"
+            )
+            mkt = loc
+        if market_sign > 0:
+            coef.values["c_s2loc"] = loc
+        coef.values["c_s2mkt"] = market_sign * mkt
+
+
+def resolve(
+    indicator: str,
+    source: SourceClass,
+    factors: FactorSet,
+    *,
+    entity: str,
+    region: str,
+    year: int,
+    steam_method: str = "enthalpy",
+) -> tuple[Coefficients, list[str]]:
+    """The coefficients of ``indicator`` for ``entity`` in ``year``, and missing factors."""
+    r = _Resolver(factors, entity, region, year, steam_method)
+    c = Coefficients()
+    v = c.values
+    kind = source.kind
+    subj = source.subjects
+    if kind == "fuel":
+        v["c_tce"] = r.get(c, "standard-coal factor", "tce", subj)
+        ncv = r.get(c, "net calorific value", "ncv", subj)
+        cc = r.get(c, "carbon content", "carbon_content", subj)
+        ox = r.get(c, "oxidation rate", "oxidation", subj)
+        tj = ncv / 1000.0  # TJ per unit
+        v["c_co2"] = tj * cc * ox * CO2_PER_C
+        v["c_ch4"] = tj * r.get(c, "CH4 factor", "ch4", subj)
+        v["c_n2o"] = tj * r.get(c, "N2O factor", "n2o", subj)
+    elif kind == "electricity":
+        v["c_tce"] = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
+        r.grid(c, 1.0)
+    elif kind == "green":
+        v["c_renew_tce"] = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
+        r.grid(c, -1.0)
+        c.notes.append(
+            "green electricity is part of purchased electricity: it adds no energy, "
+            "counts as renewable, and is taken out of the market-based figure (factor 0)"
+        )
+    elif kind == "self_renewable":
+        tce = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
+        v["c_tce"] = tce
+        v["c_renew_tce"] = tce
+    elif kind in ("steam", "heat"):
+        if kind == "steam":
+            h = r.get(c, "steam enthalpy", "steam_enthalpy", subj)
+            fw = r.get(c, "feed-water enthalpy", "steam_feedwater", subj)
+            gj = (h - fw) / 1000.0  # kJ/kg = MJ/t -> GJ per t
+            c.notes.append(f"steam heat content ({h:g} - {fw:g}) kJ/kg = {gj:.6g} GJ/t")
+        else:
+            gj = 1.0
+        if kind == "steam" and r.steam_method == "table":
+            v["c_tce"] = r.get(c, "standard-coal factor of steam (table)", "tce", subj)
+        else:
+            v["c_tce"] = gj * r.get(c, "standard-coal factor of heat", "tce", ("energy.heat",))
+        ef = r.get(c, "purchased heat factor", "heat", ("energy.heat",))
+        v["c_s2loc"] = gj * ef
+        v["c_s2mkt"] = gj * ef
+    elif kind == "process":
+        v["c_process"] = r.get(c, "process emission factor", "process", subj)
+    elif kind == "scope3":
+        if indicator.endswith(".emissions"):
+            v["c_s3"] = 1.0
+            c.notes.append("emissions reported as tCO2e are counted as they are")
+        else:
+            v["c_s3"] = r.get(c, "Scope 3 emission factor", "scope3", subj)
+    elif kind == "production":
+        v["c_reo"] = 1.0
+    else:  # pragma: no cover - classify() returns only the kinds above
+        raise CalcError(f"unknown source kind {kind!r}")
+    unit = load_indicators()[indicator].unit if indicator in load_indicators() else "?"
+    return c, [f"{m} (indicator unit {unit})" for m in r.missing]

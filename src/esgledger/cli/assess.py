@@ -1,0 +1,246 @@
+"""Assessment commands: ``materiality import|run|show|questionnaire`` and
+``risks import|show|export``.
+
+Thin adapters over :mod:`esgledger.store.assessments` and :mod:`esgledger.assess`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from esgledger.cli.app import app, console, emit_json, state
+
+__all__ = [
+    "materiality_app",
+    "materiality_import_cmd",
+    "materiality_questionnaire_cmd",
+    "materiality_run_cmd",
+    "materiality_show_cmd",
+    "risks_app",
+    "risks_export_cmd",
+    "risks_import_cmd",
+    "risks_show_cmd",
+]
+
+materiality_app = typer.Typer(
+    help="Double materiality assessment: topics, survey, tiers, matrix.", no_args_is_help=True
+)
+risks_app = typer.Typer(
+    help="Climate risk and opportunity register (IFRS S2).", no_args_is_help=True
+)
+app.add_typer(materiality_app, name="materiality")
+app.add_typer(risks_app, name="risks")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of names and charts: en or zh.")]
+FilesArg = Annotated[list[Path], typer.Argument(help="CSV or XLSX files.", show_default=False)]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
+
+
+def _open() -> Any:
+    from esgledger.store import Ledger
+
+    return Ledger.open(state.db)
+
+
+def _actor() -> str:
+    return state.settings.actor
+
+
+@materiality_app.command("import")
+def materiality_import_cmd(
+    files: FilesArg,
+    year: Annotated[int, typer.Option("--year", "-y", help="Assessment year.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Drop the year's stored responses first.")
+    ] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Import topics, stakeholder groups, survey responses or expert scores (CSV/XLSX).
+
+    A file's kind is told by its header (see docs/materiality.md); filled
+    questionnaires from `materiality questionnaire` are read as responses.
+    Every problem is listed and nothing is written if there is one.
+    """
+    from esgledger.store.assessments import import_materiality
+
+    with _open() as ledger:
+        res = import_materiality(
+            ledger, files, year=year, actor=_actor(), replace=replace, dry_run=dry_run
+        )
+    verb = "would import" if dry_run else "imported"
+    console.print(
+        f"{verb} for {res.year}: {res.topics} topics, {res.groups} groups, "
+        f"{res.responses} responses, {res.expert} expert scores"
+    )
+
+
+@materiality_app.command("run")
+def materiality_run_cmd(
+    year: Annotated[int, typer.Option("--year", "-y", help="Assessment year.")],
+    method: Annotated[
+        str | None,
+        typer.Option("--method", help="survey or expert (default: survey if there are responses)."),
+    ] = None,
+    highly: Annotated[float, typer.Option(help="Lowest score of 'highly material'.")] = 4.0,
+    moderately: Annotated[float, typer.Option(help="Lowest score of 'moderately material'.")] = 3.5,
+    material: Annotated[float, typer.Option(help="Lowest score of 'material'.")] = 3.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score the year's survey (or expert scores), assign tiers and store the result."""
+    from esgledger.assess.materiality import Thresholds
+    from esgledger.errors import ValidationError
+    from esgledger.errors import Problem
+    from esgledger.store.assessments import run_materiality
+
+    if method not in (None, "survey", "expert"):
+        raise ValidationError([Problem("--method", None, None, method, "survey or expert")])
+    th = Thresholds(highly, moderately, material)
+    with _open() as ledger:
+        res = run_materiality(ledger, year, method=method, thresholds=th, actor=_actor())  # type: ignore[arg-type]
+    if as_json:
+        emit_json(res.as_dict())
+        return
+    counts = ", ".join(f"{len(v)} {k}" for k, v in res.by_tier().items())
+    console.print(f"materiality {year} ({res.method}, {res.respondents} respondents): {counts}")
+
+
+@materiality_app.command("show")
+def materiality_show_cmd(
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="Assessment year (default: latest).")
+    ] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "en",
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also write the matrix chart (.png or .svg).")
+    ] = None,
+) -> None:
+    """Show a stored assessment: ranked topics, tiers, sensitivity and change."""
+    from esgledger.store.assessments import materiality_result
+
+    with _open() as ledger:
+        res = materiality_result(ledger, year)
+    if chart is not None:
+        from esgledger.assess.charts import matrix_chart
+
+        matrix_chart(res, chart, lang=lang)
+    if as_json:
+        emit_json(res.as_dict())
+        return
+    zh = lang.startswith("zh")
+    title = f"materiality {res.year} ({res.method}"
+    title += ", synthetic survey)" if res.synthetic else ")"
+    table = Table(title=title)
+    for col in ("rank", "code", "topic", "impact", "financial", "tier", "change"):
+        table.add_column(col, justify="right" if col in {"rank", "impact", "financial"} else "left")
+    moves = {c.topic: c.movement for c in res.changes}
+    for r in res.topics:
+        table.add_row(
+            str(r.rank),
+            r.code,
+            r.name_zh if zh else r.name_en,
+            f"{r.impact:.2f}",
+            f"{r.financial:.2f}",
+            r.tier,
+            moves.get(r.code, ""),
+        )
+    console.print(table)
+    if res.sensitivity:
+        names = sorted({s.topic for s in res.sensitivity})
+        console.print(f"sensitive to a ±0.25 threshold move: {', '.join(names)}")
+    if chart is not None:
+        console.print(f"matrix chart written to {chart}")
+
+
+@materiality_app.command("questionnaire")
+def materiality_questionnaire_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx).")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Assessment year.")],
+    respondent: Annotated[str, typer.Option(help="Pre-fill this respondent id.")] = "",
+    group: Annotated[str, typer.Option(help="Pre-fill this stakeholder group code.")] = "",
+) -> None:
+    """Write the survey questionnaire workbook (importable with `materiality import` once filled)."""
+    from esgledger.assess.survey import write_questionnaire
+    from esgledger.store.assessments import load_groups, load_topics
+
+    with _open() as ledger:
+        topics = load_topics(ledger)
+        groups = load_groups(ledger, year)
+    write_questionnaire(out, topics, groups, year=year, respondent=respondent, group=group)
+    console.print(f"questionnaire with {len(topics)} topics written to {out}")
+
+
+@risks_app.command("import")
+def risks_import_cmd(files: FilesArg, dry_run: DryRunOpt = False) -> None:
+    """Replace the climate register with the files' (risks and horizons CSV, or one XLSX)."""
+    from esgledger.store.assessments import import_register
+
+    with _open() as ledger:
+        reg = import_register(ledger, files, actor=_actor(), dry_run=dry_run)
+    verb = "would import" if dry_run else "imported"
+    console.print(
+        f"{verb} {len(reg.risks)} risks, {len(reg.opportunities)} opportunities, "
+        f"{len(reg.horizons)} horizons"
+    )
+
+
+@risks_app.command("show")
+def risks_show_cmd(
+    as_json: JsonOpt = False,
+    lang: LangOpt = "en",
+    heatmap: Annotated[
+        Path | None, typer.Option("--heatmap", help="Also write the heat map (.png or .svg).")
+    ] = None,
+) -> None:
+    """Show the climate register ranked by likelihood x magnitude."""
+    from esgledger.store.assessments import load_register
+
+    with _open() as ledger:
+        reg = load_register(ledger)
+    if heatmap is not None:
+        from esgledger.assess.charts import heatmap_chart
+
+        heatmap_chart(reg, heatmap, lang=lang)
+    if as_json:
+        emit_json(reg.as_dict())
+        return
+    zh = lang.startswith("zh")
+    hs = ", ".join(f"{h.code} {h.from_year}-{h.to_year}" for h in reg.horizons)
+    table = Table(title=f"climate register (horizons: {hs or 'not defined'})")
+    for col in ("code", "category", "title", "horizons", "L", "M", "score", "owner"):
+        table.add_column(col, justify="right" if col in {"L", "M", "score"} else "left")
+    for i in reg.ranked():
+        table.add_row(
+            i.code,
+            i.category_label("zh" if zh else "en"),
+            (i.title_zh or i.title_en) if zh else (i.title_en or i.title_zh),
+            ", ".join(i.horizons),
+            str(i.likelihood),
+            str(i.magnitude),
+            str(i.score),
+            i.owner,
+        )
+    console.print(table)
+    if heatmap is not None:
+        console.print(f"heat map written to {heatmap}")
+
+
+@risks_app.command("export")
+def risks_export_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder (csv) or workbook (xlsx).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+) -> None:
+    """Export the register in the import format (csv: a folder with risks.csv and
+    horizons.csv; xlsx: one workbook with sheets risks and horizons)."""
+    from esgledger.assess.risks import write_register
+    from esgledger.store.assessments import load_register
+
+    with _open() as ledger:
+        reg = load_register(ledger)
+    paths = write_register(reg, out, fmt)
+    console.print("written: " + ", ".join(str(p) for p in paths))

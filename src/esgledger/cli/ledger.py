@@ -1,0 +1,330 @@
+"""Ledger commands: ``init``, ``entities``, ``indicators``, ``show``, ``audit``, the workflow.
+
+Each command opens the ledger, calls one library function and prints the
+result (a rich view, or JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from esgledger.catalog.indicators import find_indicators
+from esgledger.cli.app import app, console, emit_json, state
+from esgledger.model import Entity, Observation
+from esgledger.store import Ledger, StatusChange, approve, locks, review, submit
+from esgledger.store.database import safe_url
+
+__all__ = [
+    "approve_cmd",
+    "audit_app",
+    "audit_log_cmd",
+    "audit_verify_cmd",
+    "entities_cmd",
+    "entity_json",
+    "indicators_cmd",
+    "init_cmd",
+    "locks_cmd",
+    "observation_json",
+    "review_cmd",
+    "show_cmd",
+    "submit_cmd",
+]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+PeriodOpt = Annotated[
+    str, typer.Option("--period", "-p", help="Period: a year (2024, with its months) or 2024-03.")
+]
+EntityOpt = Annotated[
+    str | None, typer.Option("--entity", "-e", help="Only this entity (default: all entities).")
+]
+IndicatorOpt = Annotated[
+    str | None, typer.Option("--indicator", "-i", help="Only this indicator code.")
+]
+
+
+def _open() -> Ledger:
+    return Ledger.open(state.db)
+
+
+def entity_json(e: Entity) -> dict[str, Any]:
+    """An entity as the JSON object of ``esgledger entities --json``."""
+    return {
+        "code": e.code,
+        "name_en": e.name_en,
+        "name_zh": e.name_zh,
+        "parent": e.parent,
+        "type": e.type,
+        "ownership_pct": e.ownership_pct,
+        "control": e.control,
+        "region": e.region,
+        "included_from": e.included_from.isoformat() if e.included_from else None,
+        "included_to": e.included_to.isoformat() if e.included_to else None,
+    }
+
+
+def observation_json(o: Observation) -> dict[str, Any]:
+    """An observation as the JSON object of ``esgledger show --json``."""
+    return asdict(o)
+
+
+@app.command("init")
+def init_cmd(as_json: JsonOpt = False) -> None:
+    """Create the ledger database (or migrate it to the newest schema)."""
+    with _open() as ledger:
+        info = {
+            "database": safe_url(ledger.url),
+            "revision": ledger.revision(),
+            "entities": len(ledger.entities()),
+            "audit_events": ledger.verify_audit().events,
+        }
+    if as_json:
+        emit_json(info)
+        return
+    console.print(
+        f"ledger ready: {info['database']} (schema {info['revision']}, "
+        f"{info['entities']} entities, {info['audit_events']} audit events)"
+    )
+
+
+def _label(e: Entity) -> str:
+    facts = [e.type or "entity", e.control, e.region]
+    if e.ownership_pct is not None:
+        facts.insert(1, f"{e.ownership_pct:g}% held by parent")
+    if e.included_from or e.included_to:
+        facts.append(f"included {e.included_from or '…'} to {e.included_to or '…'}")
+    names = " / ".join(n for n in (e.name_en, e.name_zh) if n)
+    return f"[bold]{e.code}[/] {names} [dim]({', '.join(facts)})[/]"
+
+
+@app.command("entities")
+def entities_cmd(as_json: JsonOpt = False) -> None:
+    """Show the entity tree (the group, its branches and subsidiaries)."""
+    with _open() as ledger:
+        entities = ledger.entities()
+    if as_json:
+        emit_json([entity_json(e) for e in entities])
+        return
+    if not entities:
+        console.print("no entities yet; load some with: esgledger import entities.csv")
+        return
+    codes = {e.code for e in entities}
+    children: dict[str | None, list[Entity]] = {}
+    for e in entities:
+        parent = e.parent if e.parent in codes else None
+        children.setdefault(parent, []).append(e)
+    root = Tree(f"{len(entities)} entities", guide_style="dim")
+
+    def add(node: Tree, parent: str | None) -> None:
+        for e in children.get(parent, []):
+            add(node.add(_label(e)), e.code)
+
+    add(root, None)
+    console.print(root)
+
+
+@app.command("indicators")
+def indicators_cmd(
+    query: Annotated[
+        str, typer.Argument(help="Text to search in codes and names (English or Chinese).")
+    ] = "",
+    pillar: Annotated[
+        str | None, typer.Option("--pillar", help="Only this pillar: E, S or G.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List or search the indicator catalogue."""
+    found = find_indicators(query)
+    if pillar:
+        found = [i for i in found if i.pillar == pillar.upper()]
+    if as_json:
+        emit_json([asdict(i) for i in found])
+        return
+    table = Table(title=f"{len(found)} indicators")
+    table.add_column("code", no_wrap=True)
+    for col in ("name", "名称", "unit", "pillar", "kind", "range"):
+        table.add_column(col)
+    for i in found:
+        lo = "" if i.min is None else f"{i.min:g}"
+        hi = "" if i.max is None else f"{i.max:g}"
+        rng = f"{lo}…{hi}" if lo or hi else ""
+        table.add_row(i.code, i.name_en, i.name_zh, i.unit, i.pillar, i.kind, rng)
+    console.print(table)
+
+
+@app.command("show")
+def show_cmd(
+    entity: EntityOpt = None,
+    period: Annotated[
+        str | None, typer.Option("--period", "-p", help="Only this exact period (2024 or 2024-03).")
+    ] = None,
+    indicator: IndicatorOpt = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="Only this year (annual and monthly rows).")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only this status: draft, submitted, reviewed, approved."),
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Include superseded versions.")
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Rows to print in the table (JSON prints all).")
+    ] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show observations (current versions), filtered by entity, period, indicator, status."""
+    with _open() as ledger:
+        rows = ledger.observations(entity, period, indicator, year, status=status, history=history)
+    if as_json:
+        emit_json([observation_json(o) for o in rows])
+        return
+    table = Table(title=f"{len(rows)} observations")
+    for col in ("entity", "period", "indicator", "value", "unit", "as submitted", "source"):
+        table.add_column(
+            col,
+            justify="right" if col == "value" else "left",
+            no_wrap=col in ("entity", "period", "indicator", "value"),
+        )
+    table.add_column("status")
+    table.add_column("v", justify="right")
+    for o in rows[:limit]:
+        table.add_row(
+            o.entity,
+            o.period,
+            o.indicator,
+            f"{o.value:,.6g}",
+            o.unit,
+            f"{o.raw_value} {o.raw_unit}".strip(),
+            o.source,
+            o.status,
+            str(o.version),
+        )
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"… {len(rows) - limit} more rows; narrow the filters or use --json")
+
+
+audit_app = typer.Typer(
+    help="The hash-chained audit trail: verify it, read it.", no_args_is_help=True
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify_cmd(as_json: JsonOpt = False) -> None:
+    """Recompute the audit trail's hash chain; exit 2 naming the first bad event if broken."""
+    with _open() as ledger:
+        report = ledger.verify_audit()
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    console.print(
+        f"audit trail OK: {report.events} events, head {report.head_hash[:16]}… "
+        f"(seq {report.head_seq})"
+    )
+
+
+@audit_app.command("log")
+def audit_log_cmd(
+    since: Annotated[int, typer.Option("--since", help="Only events after this seq.")] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
+    action: Annotated[
+        str | None, typer.Option("--action", help="Only this action, e.g. observation.update.")
+    ] = None,
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="Only this reference, e.g. SUB/2024/water.fresh.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List audit events in order (who did what, when, to which thing)."""
+    with _open() as ledger:
+        events = ledger.audit_events(since=since, limit=limit, action=action, ref=ref)
+    if as_json:
+        emit_json([e.as_dict() for e in events])
+        return
+    table = Table(title=f"{len(events)} audit events")
+    for col in ("seq", "at", "actor", "action", "ref"):
+        table.add_column(col)
+    for e in events:
+        table.add_row(str(e.seq), e.at[:19].replace("T", " "), e.actor, e.action, e.ref)
+    console.print(table)
+
+
+def _print_change(change: StatusChange, as_json: bool) -> None:
+    if as_json:
+        emit_json(change.as_dict())
+        return
+    scope = f"{change.entity or 'all entities'} {change.period}"
+    msg = f"{change.action}: {change.changed} observation(s) in {scope}"
+    if change.locked:
+        msg += "; period locked"
+    console.print(msg)
+
+
+@app.command("submit")
+def submit_cmd(
+    period: PeriodOpt,
+    entity: EntityOpt = None,
+    indicator: IndicatorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Submit draft observations of a period for review (draft → submitted)."""
+    with _open() as ledger:
+        change = submit(
+            ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
+        )
+    _print_change(change, as_json)
+
+
+@app.command("review")
+def review_cmd(
+    period: PeriodOpt,
+    entity: EntityOpt = None,
+    indicator: IndicatorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mark submitted observations of a period as reviewed (submitted → reviewed)."""
+    with _open() as ledger:
+        change = review(
+            ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
+        )
+    _print_change(change, as_json)
+
+
+@app.command("approve")
+def approve_cmd(period: PeriodOpt, entity: EntityOpt = None, as_json: JsonOpt = False) -> None:
+    """Approve a reviewed period and lock it; later changes need a restatement reason."""
+    with _open() as ledger:
+        change = approve(ledger, period=period, entity=entity, actor=state.settings.actor)
+    _print_change(change, as_json)
+
+
+@app.command("locks")
+def locks_cmd(as_json: JsonOpt = False) -> None:
+    """List approved, locked periods."""
+    with _open() as ledger:
+        found = locks(ledger)
+    data = [
+        {
+            "entity": lk.entity,
+            "period": lk.period,
+            "locked_at": lk.locked_at.isoformat(),
+            "locked_by": lk.locked_by,
+        }
+        for lk in found
+    ]
+    if as_json:
+        emit_json(data)
+        return
+    table = Table(title=f"{len(found)} locked periods")
+    for col in ("entity", "period", "locked at", "by"):
+        table.add_column(col)
+    for d in data:
+        table.add_row(d["entity"], d["period"], d["locked_at"][:19], d["locked_by"])
+    console.print(table)

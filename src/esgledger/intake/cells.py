@@ -1,0 +1,88 @@
+"""Cell-level rules shared by reading and writing: numbers and formula neutralisation.
+
+Numbers
+    A value cell holds a decimal number, optionally signed, with an optional
+    fraction and exponent (``1234.5``, ``-0.25``, ``1.2e3``). Two conveniences
+    for spreadsheets typed in China are accepted: thousands separators in
+    groups of three (``1,234.5``) and full-width characters (``１２３．５``,
+    ``１，２３４``), which are folded to ASCII with Unicode NFKC. Anything else
+    (``1.234,5``, ``12%``, ``NaN``, ``1_000``, an empty cell) is not a number.
+    The text is always kept exactly as submitted; only the parsed float is
+    used for conversion.
+
+Formulas
+    Text that starts with ``= + - @`` (or a tab or carriage return) would be run
+    as a formula by a spreadsheet. On export such text gets a leading
+    apostrophe; on import one leading apostrophe is removed again when it is
+    followed by one of those characters or by another apostrophe. The rule is
+    injective, so export → import gives back exactly the stored text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "neutralise",
+    "number_text_for_xlsx",
+    "parse_number",
+    "restore",
+]
+
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+_QUOTE = "'"
+
+_PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def parse_number(text: str) -> float | None:
+    """The number ``text`` stands for, or None if it is not a number (see module doc)."""
+    s = text.strip()
+    if not s:
+        return None
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s).replace("\u2212", "-").strip()
+    if _PLAIN.fullmatch(s):
+        value = float(s)
+    elif _GROUPED.fullmatch(s):
+        value = float(s.replace(",", ""))
+    else:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def number_text_for_xlsx(raw: str) -> float | None:
+    """The float to write as a numeric XLSX cell for ``raw``, if that reads back as ``raw``.
+
+    openpyxl writes numbers with ``%.16g``; a raw value is written as a number
+    only when that gives back the same text, otherwise it is written as text.
+    """
+    if not _PLAIN.fullmatch(raw):
+        return None
+    value = float(raw)
+    if not math.isfinite(value) or f"{value:.16g}" != raw:
+        return None
+    return value
+
+
+def neutralise(text: str) -> str:
+    """Text safe to put in a spreadsheet cell (a leading apostrophe before a formula trigger)."""
+    if not text:
+        return text
+    first = text[0]
+    if first in FORMULA_TRIGGERS or (
+        first == _QUOTE and len(text) > 1 and (text[1] in FORMULA_TRIGGERS or text[1] == _QUOTE)
+    ):
+        return _QUOTE + text
+    return text
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise` (also what a user's own leading apostrophe means)."""
+    if len(text) > 1 and text[0] == _QUOTE and (text[1] in FORMULA_TRIGGERS or text[1] == _QUOTE):
+        return text[1:]
+    return text

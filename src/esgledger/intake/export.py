@@ -1,0 +1,142 @@
+"""Export the ledger in the interchange format (CSV folder or one XLSX workbook).
+
+Observations are written with their raw value and raw unit, exactly as
+submitted, so that export → import gives the same ledger back. Text that a
+spreadsheet would run as a formula is neutralised (see
+:mod:`esgledger.intake.cells`); in a workbook, raw values are written as
+numbers whenever the number reads back as the same text.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import openpyxl
+
+from esgledger.errors import EsgError
+from esgledger.intake.cells import neutralise, number_text_for_xlsx, parse_number
+from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
+from esgledger.model import Entity, Observation
+
+__all__ = ["Format", "entity_cells", "export_ledger", "write_csv", "write_xlsx"]
+
+Format = Literal["csv", "xlsx"]
+
+
+class _Readable(Protocol):
+    def entities(self) -> list[Entity]: ...
+
+    def observations(self) -> list[Observation]: ...
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def entity_cells(e: Entity) -> list[str]:
+    """An entity as the text cells of one row of ``entities.csv``."""
+    return [
+        e.code,
+        e.name_en,
+        e.name_zh,
+        e.parent or "",
+        e.type,
+        _pct(e.ownership_pct),
+        e.control,
+        e.region,
+        e.included_from.isoformat() if e.included_from else "",
+        e.included_to.isoformat() if e.included_to else "",
+    ]
+
+
+def _observation_cells(o: Observation) -> list[str]:
+    return [o.entity, o.period, o.indicator, o.raw_value, o.raw_unit, o.source, o.comment]
+
+
+def _tree_order(entities: Sequence[Entity]) -> list[Entity]:
+    """Parents before children (then by code), so the file reads top-down."""
+    by_parent: dict[str | None, list[Entity]] = {}
+    codes = {e.code for e in entities}
+    for e in sorted(entities, key=lambda e: e.code):
+        by_parent.setdefault(e.parent if e.parent in codes else None, []).append(e)
+    out: list[Entity] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:
+        e = stack.pop()
+        out.append(e)
+        stack.extend(reversed(by_parent.get(e.code, [])))
+    return out
+
+
+def write_csv(
+    entities: Sequence[Entity], observations: Sequence[Observation], folder: str | Path
+) -> list[Path]:
+    """Write ``entities.csv`` and ``observations.csv`` (UTF-8 with BOM, for Excel) in ``folder``."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    e_path, o_path = out / "entities.csv", out / "observations.csv"
+    with e_path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(ENTITY_COLUMNS)
+        for e in _tree_order(entities):
+            w.writerow([neutralise(c) for c in entity_cells(e)])
+    with o_path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(OBSERVATION_COLUMNS)
+        for o in observations:
+            cells = [neutralise(c) for c in _observation_cells(o)]
+            if parse_number(o.raw_value) is not None:
+                cells[3] = o.raw_value  # a number is never a formula: written as submitted
+            w.writerow(cells)
+    return [e_path, o_path]
+
+
+def write_xlsx(
+    entities: Sequence[Entity], observations: Sequence[Observation], path: str | Path
+) -> Path:
+    """Write one workbook with sheets ``entities`` and ``observations``."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("entities")
+    ws.append(list(ENTITY_COLUMNS))
+    for e in _tree_order(entities):
+        row: list[Any] = [neutralise(c) for c in entity_cells(e)]
+        pct = number_text_for_xlsx(row[5])
+        if pct is not None:
+            row[5] = pct  # a number cell when it reads back as the same number
+        ws.append(row)
+    ws = wb.create_sheet("observations")
+    ws.append(list(OBSERVATION_COLUMNS))
+    for o in observations:
+        row = [neutralise(c) for c in _observation_cells(o)]
+        number = number_text_for_xlsx(o.raw_value)
+        row[3] = number if number is not None else neutralise(o.raw_value)
+        ws.append(row)
+    try:
+        wb.save(out)
+    except OSError as exc:
+        raise EsgError(f"cannot write {out}: {exc.strerror}") from exc
+    return out
+
+
+def export_ledger(ledger: _Readable, fmt: Format, out: str | Path) -> list[Path]:
+    """Export the ledger's current entities and observations; returns the files written.
+
+    ``fmt="csv"``: ``out`` is a folder that gets ``entities.csv`` and
+    ``observations.csv``; ``fmt="xlsx"``: ``out`` is the workbook's path.
+    """
+    entities = ledger.entities()
+    observations = ledger.observations()
+    if fmt == "csv":
+        return write_csv(entities, observations, out)
+    if fmt == "xlsx":
+        return [write_xlsx(entities, observations, out)]
+    raise EsgError(f"unknown export format {fmt!r}: expected csv or xlsx")

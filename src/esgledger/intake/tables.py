@@ -1,0 +1,248 @@
+"""Open the interchange files as tables of text cells (CSV or XLSX sheets).
+
+A :class:`Table` is one CSV file or one sheet of a workbook: its label for
+messages (the file name, plus ``[sheet]`` for a workbook), its kind
+(``entities`` or ``observations``), a column index and a stream of
+``(spreadsheet row, cells)`` pairs. Problems with the file itself (missing,
+not UTF-8, not a workbook, wrong columns) are appended to ``problems``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from esgledger.errors import Problem
+from esgledger.intake.cells import restore
+from esgledger.intake.xlsx import Workbook, XlsxError
+
+__all__ = [
+    "ENTITY_COLUMNS",
+    "INFO_COLUMNS",
+    "OBSERVATION_COLUMNS",
+    "Kind",
+    "Table",
+    "open_tables",
+]
+
+Kind = Literal["entities", "observations"]
+ENTITY_COLUMNS: tuple[str, ...] = (
+    "code",
+    "name_en",
+    "name_zh",
+    "parent",
+    "type",
+    "ownership_pct",
+    "control",
+    "region",
+    "included_from",
+    "included_to",
+)
+OBSERVATION_COLUMNS: tuple[str, ...] = (
+    "entity",
+    "period",
+    "indicator",
+    "value",
+    "unit",
+    "source",
+    "comment",
+)
+# Informational columns a collection template adds; read and ignored.
+INFO_COLUMNS: dict[Kind, tuple[str, ...]] = {
+    "entities": (),
+    "observations": ("name_en", "name_zh"),
+}
+_COLUMNS: dict[Kind, tuple[str, ...]] = {
+    "entities": ENTITY_COLUMNS,
+    "observations": OBSERVATION_COLUMNS,
+}
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# Characters XML 1.0 (so XLSX) cannot hold; refused so every import can be exported.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class Table:
+    """One CSV file or workbook sheet, header checked, rows not yet read."""
+
+    file: str
+    kind: Kind
+    index: dict[str, int]
+    rows: Iterable[tuple[int, list[str]]]
+    book: Workbook | None = None
+
+    def close(self) -> None:
+        if self.book is not None:
+            self.book.close()
+
+
+def _kind_of(path: Path, header: list[str]) -> Kind | None:
+    stem = path.stem.lower()
+    if stem.startswith("entit"):
+        return "entities"
+    if stem.startswith("observ"):
+        return "observations"
+    names = set(header)
+    if "indicator" in names:
+        return "observations"
+    if "code" in names:
+        return "entities"
+    return None
+
+
+def _check_header(
+    file: str, kind: Kind, header: list[str], problems: list[Problem]
+) -> dict[str, int] | None:
+    """Column name → index, or None (problems appended) when the header is wrong."""
+    wanted = _COLUMNS[kind]
+    allowed = set(wanted) | set(INFO_COLUMNS[kind])
+    while header and not header[-1]:
+        header = header[:-1]
+    index: dict[str, int] = {}
+    before = len(problems)
+    for i, name in enumerate(header):
+        if name in index:
+            problems.append(Problem(file, 1, name, name, "each column name once"))
+        elif name not in allowed:
+            problems.append(
+                Problem(file, 1, name or f"#{i + 1}", name, "only the columns " + ", ".join(wanted))
+            )
+        else:
+            index[name] = i
+    for name in wanted:
+        if name not in index:
+            problems.append(Problem(file, 1, name, None, f"a column named {name!r}"))
+    return index if len(problems) == before else None
+
+
+def _norm_header(cells: list[str]) -> list[str]:
+    return [c.strip().lstrip("\ufeff").strip().lower() for c in cells]
+
+
+def _csv_rows(records: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    for row_number, cells in enumerate(records, start=2):
+        if any(cells):
+            yield row_number, [restore(c) for c in cells]
+
+
+def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
+    file = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(file, None, None, None, f"a readable file ({exc.strerror})"))
+        return []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(file, row, None, None, "UTF-8 text (in Excel: save as 'CSV UTF-8')")
+        )
+        return []
+    bad = _CONTROL.search(text)
+    if bad:
+        row = text.count("\n", 0, bad.start()) + 1
+        problems.append(
+            Problem(file, row, None, repr(bad.group()), "text without control characters")
+        )
+        return []
+    records = csv.reader(io.StringIO(text, newline=""), strict=False)
+    header = next(records, None)
+    if header is None:
+        problems.append(Problem(file, 1, None, None, "a header row"))
+        return []
+    names = _norm_header(header)
+    kind = _kind_of(path, names)
+    if kind is None:
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                ",".join(names),
+                "the header of entities.csv (code, name_en, ...) "
+                "or of observations.csv (entity, period, indicator, ...)",
+            )
+        )
+        return []
+    index = _check_header(file, kind, names, problems)
+    if index is None:
+        return []
+    return [Table(file, kind, index, _csv_rows(records))]
+
+
+def _sheet_rows(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    for row_number, cells in rows:
+        yield row_number, [restore(c) for c in cells]
+
+
+def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
+    try:
+        book = Workbook(str(path))
+    except FileNotFoundError:
+        problems.append(Problem(path.name, None, None, None, "an existing file"))
+        return []
+    except (XlsxError, OSError):
+        problems.append(Problem(path.name, None, None, None, "a readable .xlsx workbook"))
+        return []
+    by_name = {name.strip().lower(): name for name in book.sheet_names}
+    tables: list[Table] = []
+    found = False
+    for kind in ("entities", "observations"):
+        sheet = by_name.get(kind)
+        if sheet is None:
+            continue
+        found = True
+        file = f"{path.name}[{kind}]"
+        rows = book.rows(sheet)
+        try:
+            first = next(rows, None)
+        except (KeyError, SyntaxError, ValueError):
+            problems.append(Problem(file, None, None, None, "a readable worksheet"))
+            continue
+        if first is None:
+            continue  # an empty sheet contributes nothing
+        header_row, header = first
+        if header_row != 1:
+            problems.append(Problem(file, 1, None, None, "the header in row 1"))
+            continue
+        index = _check_header(file, kind, _norm_header(header), problems)
+        if index is not None:
+            tables.append(Table(file, kind, index, _sheet_rows(rows), book))
+    if not tables:
+        book.close()
+    if not found:
+        problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                ", ".join(book.sheet_names),
+                "a sheet named 'entities' or 'observations'",
+            )
+        )
+    return tables
+
+
+def open_tables(paths: Iterable[str | Path], problems: list[Problem]) -> list[Table]:
+    """Tables for every path: entities tables first, then observations, in path order."""
+    tables: list[Table] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            problems.append(Problem(path.name or str(path), None, None, None, "an existing file"))
+        elif path.suffix.lower() in XLSX_SUFFIXES:
+            tables += _open_xlsx(path, problems)
+        elif path.suffix.lower() == ".xls":
+            problems.append(
+                Problem(path.name, None, None, None, "an .xlsx workbook or a .csv file (not .xls)")
+            )
+        else:
+            tables += _open_csv(path, problems)
+    return sorted(tables, key=lambda t: t.kind != "entities")

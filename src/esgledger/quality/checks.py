@@ -1,0 +1,564 @@
+"""Data-quality checks: plain observations in, findings out.
+
+The checks (their names appear in each finding's ``check``):
+
+- ``missing``: an indicator the entity reported the year before (or one of
+  the configured required indicators) is absent this year;
+- ``yoy_change``: an annual value moved by more than the threshold (±30 % by
+  default) from the year before; a comment on the observation explains it.
+  Checked per entity and for the sum of all entities' own rows under each
+  root of the tree (the group view, where a drop shared by every entity shows);
+- ``monthly_vs_annual``: monthly rows that do not add up to the annual row;
+- ``incomplete_months``: monthly rows for part of the year and no annual row;
+- ``part_exceeds_whole``: e.g. green electricity above purchased electricity;
+- ``parts_sum``: e.g. female + male employees differ from the total;
+- ``peer_outlier``: an intensity far from the other entities' (robust z-score
+  on the median absolute deviation);
+- ``out_of_range``: a value outside the indicator's allowed range, or not finite;
+- ``outside_window``: data for a period in which the entity is not included;
+- ``unknown_indicator`` / ``unknown_entity``: rows the catalogue or the tree
+  does not know.
+
+Nothing here opens a database or a file.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from esgledger.calc.formula import Definition, Value, evaluate
+from esgledger.catalog.indicators import Indicator
+from esgledger.errors import EsgError
+from esgledger.model import Entity, Observation, Period
+from esgledger.quality.findings import (
+    Finding,
+    apply_acknowledgements,
+    make_finding,
+    sort_findings,
+)
+from esgledger.quality.rules import DEFAULT_PEER_METRICS, PART_OF, SUM_OF
+from esgledger.units import convert
+
+__all__ = ["CHECKS", "CheckConfig", "run_checks"]
+
+CHECKS: tuple[str, ...] = (
+    "missing",
+    "yoy_change",
+    "monthly_vs_annual",
+    "incomplete_months",
+    "part_exceeds_whole",
+    "parts_sum",
+    "peer_outlier",
+    "out_of_range",
+    "outside_window",
+    "unknown_indicator",
+    "unknown_entity",
+)
+
+# 0.6745 = the 0.75 quantile of the standard normal, so that MAD/0.6745 estimates σ
+# (Iglewicz & Hoaglin 1993, "How to Detect and Handle Outliers"; cut-off 3.5).
+_MAD_SCALE = 0.6745
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Tunable parts of the checks."""
+
+    threshold: float = 0.3
+    required: tuple[str, ...] = ()
+    tolerance: float = 0.005
+    peer_metrics: Mapping[str, Definition] = field(
+        default_factory=lambda: dict(DEFAULT_PEER_METRICS)
+    )
+    z_limit: float = 3.5
+    min_peers: int = 5
+
+
+def _fmt(x: float) -> str:
+    """A figure as people read it: 119,186 / 0.9383 / 1.2e-05."""
+    if x == 0:
+        return "0"
+    if abs(x) >= 1000:
+        text = f"{x:,.2f}".rstrip("0").rstrip(".")
+        return text
+    return f"{x:.4g}"
+
+
+@dataclass(frozen=True)
+class _YearValue:
+    value: float
+    unit: str
+    comment: str
+    source: str  # "annual row" or "sum of N months"
+
+
+class _Data:
+    """Observations indexed by entity, indicator and year."""
+
+    def __init__(
+        self,
+        observations: Iterable[Observation],
+        entities: Mapping[str, Entity],
+        indicators: Mapping[str, Indicator],
+    ) -> None:
+        self.entities = entities
+        self.indicators = indicators
+        self.raw: dict[tuple[str, str, str], Observation] = {}
+        self.annual: dict[tuple[str, str, int], Observation] = {}
+        self.monthly: dict[tuple[str, str, int], dict[int, Observation]] = defaultdict(dict)
+        self.reported: dict[tuple[str, int], set[str]] = defaultdict(set)
+        self.periods: dict[int, Period] = {}
+        self.bad: list[Observation] = []
+        for obs in observations:
+            try:
+                period = Period.parse(obs.period)
+            except EsgError:
+                self.bad.append(obs)
+                continue
+            self.raw[(obs.entity, obs.indicator, str(period))] = obs
+            if period.month is None:
+                self.annual[(obs.entity, obs.indicator, period.year)] = obs
+            else:
+                self.monthly[(obs.entity, obs.indicator, period.year)][period.month] = obs
+            self.reported[(obs.entity, period.year)].add(obs.indicator)
+        self.years = sorted({y for (_e, y) in self.reported})
+        self.entity_codes = sorted(set(entities) | {e for (e, _y) in self.reported})
+
+    def overlaps(self, entity: str, start: date, end: date) -> bool:
+        ent = self.entities.get(entity)
+        if ent is None:
+            return True
+        if ent.included_from and end < ent.included_from:
+            return False
+        return not (ent.included_to and start > ent.included_to)
+
+    def included_months(self, entity: str, year: int) -> set[int]:
+        return {m for m in range(1, 13) if self.overlaps(entity, *_bounds(Period(year, m)))}
+
+    def window_text(self, entity: str) -> str:
+        ent = self.entities.get(entity)
+        if ent is None or (ent.included_from is None and ent.included_to is None):
+            return ""
+        lo = ent.included_from.isoformat() if ent.included_from else "the start"
+        hi = ent.included_to.isoformat() if ent.included_to else "open-ended"
+        return f"included from {lo} to {hi}"
+
+    def year_value(self, entity: str, indicator: str, year: int) -> _YearValue | None:
+        """The annual row, or the sum of a complete set of months (summable indicators)."""
+        obs = self.annual.get((entity, indicator, year))
+        if obs is not None:
+            return _YearValue(obs.value, obs.unit, obs.comment.strip(), "annual row")
+        months = self.monthly.get((entity, indicator, year))
+        ind = self.indicators.get(indicator)
+        if not months or ind is None or ind.aggregation != "sum":
+            return None
+        expected = self.included_months(entity, year)
+        if not expected or not expected <= set(months):
+            return None
+        unit = next(iter(months.values())).unit
+        total = math.fsum(convert(o.value, o.unit, unit) for o in months.values())
+        comment = "; ".join(o.comment.strip() for o in months.values() if o.comment.strip())
+        return _YearValue(total, unit, comment, f"sum of {len(months)} months")
+
+
+def _bounds(period: Period) -> tuple[date, date]:
+    return period.start, period.end
+
+
+def _numeric(ind: Indicator | None) -> bool:
+    return ind is not None and ind.kind != "text"
+
+
+# --- the checks --------------------------------------------------------------------
+
+
+def _check_rows(data: _Data) -> Iterable[Finding]:
+    for obs in data.bad:
+        yield make_finding(
+            "out_of_range",
+            "error",
+            obs.entity,
+            obs.indicator,
+            obs.period,
+            f"period {obs.period!r} is not a year (YYYY) or a month (YYYY-MM)",
+        )
+    for (entity, code, period_text), obs in data.raw.items():
+        if entity not in data.entities:
+            yield make_finding(
+                "unknown_entity",
+                "error",
+                entity,
+                code,
+                period_text,
+                f"entity {entity!r} is not in the entity tree",
+            )
+        ind = data.indicators.get(code)
+        if ind is None:
+            yield make_finding(
+                "unknown_indicator",
+                "error",
+                entity,
+                code,
+                period_text,
+                f"indicator {code!r} is not in the catalogue",
+            )
+        elif _numeric(ind):
+            if not math.isfinite(obs.value):
+                yield make_finding(
+                    "out_of_range",
+                    "error",
+                    entity,
+                    code,
+                    period_text,
+                    f"{code} is {obs.value!r}, not a finite number",
+                )
+            elif not ind.allows(obs.value):
+                yield make_finding(
+                    "out_of_range",
+                    "error",
+                    entity,
+                    code,
+                    period_text,
+                    f"{code} is {_fmt(obs.value)} {obs.unit}; expected {ind.range_text()}",
+                )
+        period = Period.parse(period_text)
+        if not data.overlaps(entity, *_bounds(period)):
+            yield make_finding(
+                "outside_window",
+                "warning",
+                entity,
+                code,
+                period_text,
+                f"{code} reported for {period_text}, but {entity} is "
+                f"{data.window_text(entity)}; the value is left out of consolidation",
+            )
+
+
+def _check_missing(data: _Data, required: Sequence[str]) -> Iterable[Finding]:
+    for entity in data.entity_codes:
+        for year in data.years:
+            if not data.overlaps(entity, date(year, 1, 1), date(year, 12, 31)):
+                continue
+            now = data.reported.get((entity, year), set())
+            before = data.reported.get((entity, year - 1), set())
+            active = bool(now or before)
+            expected = set(before) | (set(required) if active else set())
+            gone = sorted(expected - now)
+            if not gone:
+                continue
+            if not now and before:
+                yield make_finding(
+                    "missing",
+                    "warning",
+                    entity,
+                    "*",
+                    str(year),
+                    f"{entity} reported {len(before)} indicator{'s' if len(before) != 1 else ''} "
+                    f"for {year - 1} "
+                    f"but nothing for {year}",
+                )
+                continue
+            for code in gone:
+                why = f"reported for {year - 1}" if code in before else "required"
+                yield make_finding(
+                    "missing",
+                    "warning",
+                    entity,
+                    code,
+                    str(year),
+                    f"{code} is missing for {year} ({why})",
+                )
+
+
+def _change_text(before: float, now: float, unit: str, year: int, threshold: float) -> str | None:
+    """How a value moved from ``year - 1`` to ``year``, or None when within ± threshold."""
+    if before == now:
+        return None
+    if before == 0:
+        return f"rose from 0 in {year - 1} to {_fmt(now)} {unit} in {year}"
+    change = (now - before) / abs(before)
+    if abs(change) <= threshold:
+        return None
+    verb = "rose" if change > 0 else "fell"
+    return (
+        f"{verb} {abs(change) * 100:.1f} % from {_fmt(before)} {unit} "
+        f"in {year - 1} to {_fmt(now)} {unit} in {year}"
+    )
+
+
+def _check_yoy(data: _Data, threshold: float) -> Iterable[Finding]:
+    keys = {(e, i, y) for (e, i, y) in data.annual} | set(data.monthly)
+    for entity, code, year in sorted(keys):
+        if not _numeric(data.indicators.get(code)):
+            continue
+        now = data.year_value(entity, code, year)
+        before = data.year_value(entity, code, year - 1)
+        if now is None or before is None:
+            continue
+        prev_value = convert(before.value, before.unit, now.unit)
+        text = _change_text(prev_value, now.value, now.unit, year, threshold)
+        if text is None:
+            continue
+        window = data.window_text(entity)
+        extra = f"; {entity} is {window}" if window else ""
+        yield make_finding(
+            "yoy_change",
+            "warning",
+            entity,
+            code,
+            str(year),
+            f"{code} {text} (beyond ±{threshold * 100:g} %){extra}",
+            explanation=now.comment,
+        )
+
+
+def _subtrees(entities: Mapping[str, Entity]) -> dict[str, list[str]]:
+    """Each root of the entity tree → every entity under it (itself included)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for ent in entities.values():
+        if ent.parent is not None and ent.parent in entities:
+            children[ent.parent].append(ent.code)
+    out: dict[str, list[str]] = {}
+    for root in sorted(e.code for e in entities.values() if e.parent not in entities):
+        stack, seen = [root], []
+        while stack:
+            code = stack.pop()
+            if code in seen:
+                continue
+            seen.append(code)
+            stack.extend(children.get(code, ()))
+        out[root] = sorted(seen)
+    return out
+
+
+def _check_group_yoy(data: _Data, threshold: float) -> Iterable[Finding]:
+    """Year-on-year change of the sum of every entity's own rows under each root."""
+    summable = sorted(c for c, ind in data.indicators.items() if ind.aggregation == "sum")
+    reported = {code for codes in data.reported.values() for code in codes}
+    for root, members in _subtrees(data.entities).items():
+        if len(members) < 2:
+            continue
+        for code in summable:
+            if code not in reported:
+                continue
+            totals: dict[int, tuple[float, str, int]] = {}
+            for year in data.years:
+                parts = [data.year_value(e, code, year) for e in members]
+                present = [p for p in parts if p is not None]
+                if len(present) < 2:
+                    continue
+                unit = present[0].unit
+                total = math.fsum(convert(p.value, p.unit, unit) for p in present)
+                totals[year] = (total, unit, len(present))
+            for year, (total, unit, count) in sorted(totals.items()):
+                if year - 1 not in totals:
+                    continue
+                before, before_unit, _n = totals[year - 1]
+                text = _change_text(
+                    convert(before, before_unit, unit), total, unit, year, threshold
+                )
+                if text is None:
+                    continue
+                yield make_finding(
+                    "yoy_change",
+                    "warning",
+                    root,
+                    code,
+                    str(year),
+                    f"group total of {code} ({count} entities' own rows under {root}) {text} "
+                    f"(beyond ±{threshold * 100:g} %)",
+                    subject="group",
+                )
+
+
+def _check_months(data: _Data, tolerance: float) -> Iterable[Finding]:
+    for (entity, code, year), months in sorted(data.monthly.items()):
+        ind = data.indicators.get(code)
+        expected = data.included_months(entity, year)
+        annual = data.annual.get((entity, code, year))
+        if annual is None:
+            lacking = sorted(expected - set(months))
+            if lacking and ind is not None and ind.aggregation == "sum":
+                names = ", ".join(f"{year}-{m:02d}" for m in lacking)
+                yield make_finding(
+                    "incomplete_months",
+                    "warning",
+                    entity,
+                    code,
+                    str(year),
+                    f"{code}: {len(months)} of {len(expected)} months reported and no "
+                    f"annual row (missing {names})",
+                )
+            continue
+        if ind is None or ind.aggregation != "sum":
+            continue
+        total = math.fsum(convert(o.value, o.unit, annual.unit) for o in months.values())
+        diff = total - annual.value
+        scale = max(abs(annual.value), abs(total))
+        if expected <= set(months):
+            if abs(diff) > tolerance * scale and abs(diff) > 1e-9:
+                pct = f", {diff / annual.value * 100:+.1f} %" if annual.value else ""
+                yield make_finding(
+                    "monthly_vs_annual",
+                    "error",
+                    entity,
+                    code,
+                    str(year),
+                    f"{code}: the {len(months)} monthly rows add up to {_fmt(total)} "
+                    f"{annual.unit} but the annual row says {_fmt(annual.value)} "
+                    f"{annual.unit} (difference {_fmt(diff)}{pct})",
+                )
+        elif diff > tolerance * scale and diff > 1e-9:
+            yield make_finding(
+                "monthly_vs_annual",
+                "error",
+                entity,
+                code,
+                str(year),
+                f"{code}: {len(months)} monthly rows already add up to {_fmt(total)} "
+                f"{annual.unit}, more than the annual row's {_fmt(annual.value)} {annual.unit}",
+            )
+
+
+def _check_part_whole(data: _Data) -> Iterable[Finding]:
+    for part, whole in PART_OF:
+        for (entity, code, period_text), obs in sorted(data.raw.items()):
+            if code != part:
+                continue
+            other = data.raw.get((entity, whole, period_text))
+            if other is None:
+                continue
+            yield from _part_finding(
+                entity, (part, obs.value, obs.unit), (whole, other.value, other.unit), period_text
+            )
+        # years where at least one side exists only as months
+        for entity in data.entity_codes:
+            for year in data.years:
+                if (entity, part, year) in data.annual and (entity, whole, year) in data.annual:
+                    continue
+                p = data.year_value(entity, part, year)
+                w = data.year_value(entity, whole, year)
+                if p is None or w is None:
+                    continue
+                yield from _part_finding(
+                    entity, (part, p.value, p.unit), (whole, w.value, w.unit), str(year)
+                )
+
+
+def _part_finding(
+    entity: str, part_side: tuple[str, float, str], whole_side: tuple[str, float, str], period: str
+) -> Iterable[Finding]:
+    part, value, unit = part_side
+    whole, raw_whole, whole_unit = whole_side
+    whole_value = convert(raw_whole, whole_unit, unit)
+    if value > whole_value * (1 + 1e-9) + 1e-9:
+        yield make_finding(
+            "part_exceeds_whole",
+            "error",
+            entity,
+            part,
+            period,
+            f"{part} ({_fmt(value)} {unit}) is more than {whole} ({_fmt(whole_value)} {unit})",
+        )
+
+
+def _check_sums(data: _Data, tolerance: float) -> Iterable[Finding]:
+    for whole, parts in SUM_OF:
+        for entity in data.entity_codes:
+            for year in data.years:
+                w = data.year_value(entity, whole, year)
+                ps = [data.year_value(entity, p, year) for p in parts]
+                if w is None or any(p is None for p in ps):
+                    continue
+                total = math.fsum(convert(p.value, p.unit, w.unit) for p in ps if p is not None)
+                diff = total - w.value
+                if abs(diff) <= tolerance * max(abs(w.value), abs(total)) or abs(diff) < 1e-9:
+                    continue
+                yield make_finding(
+                    "parts_sum",
+                    "warning",
+                    entity,
+                    whole,
+                    str(year),
+                    f"{' + '.join(parts)} = {_fmt(total)} {w.unit}, but {whole} is "
+                    f"{_fmt(w.value)} {w.unit}",
+                    subject=",".join(parts),
+                )
+
+
+def _check_peers(data: _Data, config: CheckConfig) -> Iterable[Finding]:
+    if not config.peer_metrics:
+        return
+    refs = set(data.indicators)
+    for year in data.years:
+        series: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
+        for entity in data.entity_codes:
+            values: dict[str, Value] = {}
+            for code in data.reported.get((entity, year), ()):
+                yv = data.year_value(entity, code, year)
+                if yv is not None and _numeric(data.indicators.get(code)):
+                    values[code] = Value(yv.value, yv.unit)
+            if not values:
+                continue
+            results = evaluate(config.peer_metrics, values, known=refs)
+            for name, res in results.items():
+                if res.value is not None and math.isfinite(res.value):
+                    series[name].append((entity, res.value, res.unit))
+        for name, items in sorted(series.items()):
+            if len(items) < config.min_peers:
+                continue
+            xs = [v for _e, v, _u in items]
+            med = statistics.median(xs)
+            mad = statistics.median(abs(x - med) for x in xs)
+            if mad == 0:
+                continue
+            for entity, x, unit in items:
+                z = _MAD_SCALE * (x - med) / mad
+                if abs(z) > config.z_limit:
+                    yield make_finding(
+                        "peer_outlier",
+                        "warning",
+                        entity,
+                        name,
+                        str(year),
+                        f"{name} is {_fmt(x)} {unit}, far from the {len(items)} peer "
+                        f"entities (median {_fmt(med)} {unit}, robust z = {z:+.1f})",
+                    )
+
+
+def run_checks(
+    observations: Iterable[Observation],
+    entities: Iterable[Entity],
+    indicators: Mapping[str, Indicator],
+    *,
+    years: Collection[int] | None = None,
+    config: CheckConfig | None = None,
+    acknowledged: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """Run every check and return the findings, errors first.
+
+    ``years`` limits the findings to periods in those years (the year before is
+    still read for comparisons); ``acknowledged`` maps finding ids to the
+    reason a reviewer gave.
+    """
+    cfg = config or CheckConfig()
+    data = _Data(observations, {e.code: e for e in entities}, indicators)
+    found: list[Finding] = []
+    found += _check_rows(data)
+    found += _check_missing(data, cfg.required)
+    found += _check_yoy(data, cfg.threshold)
+    found += _check_group_yoy(data, cfg.threshold)
+    found += _check_months(data, cfg.tolerance)
+    found += _check_part_whole(data)
+    found += _check_sums(data, cfg.tolerance)
+    found += _check_peers(data, cfg)
+    if years is not None:
+        wanted = set(years)
+        found = [f for f in found if f.year in wanted]
+    unique = {f.id: f for f in found}
+    return sort_findings(apply_acknowledgements(unique.values(), acknowledged or {}))

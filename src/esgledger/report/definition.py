@@ -1,0 +1,250 @@
+"""Report definitions ("report as code"): a YAML file listing sections and their blocks.
+
+A template directory holds::
+
+    report.yaml             title, sections, blocks (text, tables, charts, KPIs, indexes)
+    sections/en/*.md        narrative in English, with figure placeholders
+    sections/zh/*.md        the same in Chinese
+    report.html.j2          the HTML/PDF page (Jinja2, autoescaped)
+    style.css               its style sheet (inlined into the HTML)
+
+:func:`load_definition` validates all of it and raises one
+:class:`~esgledger.errors.ValidationError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticValidationError
+
+from esgledger.errors import Problem, ReportError, ValidationError
+from esgledger.report.model import Lang
+
+__all__ = [
+    "LANGS",
+    "ChartBlock",
+    "IndexBlock",
+    "KpiBlock",
+    "KpiItem",
+    "ReportDefinition",
+    "SectionDef",
+    "TableBlock",
+    "TableRowDef",
+    "TargetsBlock",
+    "Text",
+    "TextBlock",
+    "copy_default_template",
+    "default_template_dir",
+    "load_definition",
+]
+
+LANGS: tuple[Lang, ...] = ("en", "zh")
+CHART_TYPES = ("energy_mix", "ghg_scopes", "intensity_target", "materiality", "risk_heatmap")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A string in both languages."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class TextBlock(_Strict):
+    """Narrative: ``sections/<lang>/<text>.md``."""
+
+    text: str
+
+
+class KpiItem(_Strict):
+    metric: str
+    label: Text | None = None
+    entity: str | None = None
+    decimals: int | None = None
+
+
+class KpiBody(_Strict):
+    title: Text | None = None
+    items: list[KpiItem]
+
+
+class KpiBlock(_Strict):
+    kpis: KpiBody
+
+
+class TableRowDef(_Strict):
+    metric: str
+    label: Text | None = None
+    entity: str | None = None
+    decimals: int | None = None
+
+
+class TableBody(_Strict):
+    title: Text
+    years: Annotated[int, Field(ge=1, le=10)] = 3
+    yoy: bool = True
+    note: Text | None = None
+    rows: list[TableRowDef]
+
+
+class TableBlock(_Strict):
+    table: TableBody
+
+
+class ChartBody(_Strict):
+    type: Literal["energy_mix", "ghg_scopes", "intensity_target", "materiality", "risk_heatmap"]
+    title: Text
+    metrics: list[str] = []
+    years: Annotated[int, Field(ge=1, le=10)] = 3
+    caption: Text | None = None
+
+
+class ChartBlock(_Strict):
+    chart: ChartBody
+
+
+class TargetsBody(_Strict):
+    title: Text
+    metrics: list[str] = []
+
+
+class TargetsBlock(_Strict):
+    """Targets and their progress; ``metrics`` limits which (default: all)."""
+
+    targets: TargetsBody
+
+
+class IndexBlock(_Strict):
+    index: Literal["gri", "sse", "sasac", "issb"]
+
+
+Block = TextBlock | KpiBlock | TableBlock | ChartBlock | IndexBlock | TargetsBlock
+
+
+class SectionDef(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    title: Text
+    level: Annotated[int, Field(ge=1, le=2)] = 1
+    blocks: list[Block] = []
+
+
+class _Doc(_Strict):
+    version: Literal[1] = 1
+    title: Text
+    subtitle: Text | None = None
+    sections: list[SectionDef]
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    """A validated template: its YAML, narrative texts and page template."""
+
+    directory: Path
+    title: Text
+    subtitle: Text | None
+    sections: tuple[SectionDef, ...]
+    texts: dict[tuple[Lang, str], str]
+    html_template: str
+    css: str
+
+    def text(self, lang: Lang, name: str) -> str:
+        return self.texts[(lang, name)]
+
+
+def default_template_dir() -> Path:
+    """The directory of the built-in default template (package data)."""
+    return Path(str(resources.files("esgledger.report").joinpath("templates/default")))
+
+
+def copy_default_template(dest: Path) -> Path:
+    """Copy the default template to ``dest`` (which must not exist or be empty)."""
+    if dest.exists() and any(dest.iterdir()):
+        raise ReportError(
+            f"{dest} exists and is not empty", hint="choose a new directory for the template"
+        )
+    shutil.copytree(default_template_dir(), dest, dirs_exist_ok=True)
+    return dest
+
+
+def _loc(err: Any) -> str:
+    return ".".join(str(p) for p in err.get("loc", ()))
+
+
+def load_definition(directory: Path | None = None) -> ReportDefinition:
+    """Load and validate the template in ``directory`` (default: the built-in one)."""
+    base = directory or default_template_dir()
+    spec = base / "report.yaml"
+    if not spec.is_file():
+        raise ReportError(
+            f"no report.yaml in {base}", hint="create one: esgledger report init-template DIR"
+        )
+    name = str(spec)
+    try:
+        raw = yaml.safe_load(spec.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise ValidationError(
+            [Problem(name, row, None, None, f"valid YAML ({getattr(exc, 'problem', exc)})")],
+            what="report definition",
+        ) from None
+    try:
+        doc = _Doc.model_validate(raw)
+    except PydanticValidationError as exc:
+        raise ValidationError(
+            [
+                Problem(name, None, _loc(e), repr(e.get("input"))[:60], e["msg"])
+                for e in exc.errors()
+            ],
+            what="report definition",
+        ) from None
+
+    problems: list[Problem] = []
+    texts: dict[tuple[Lang, str], str] = {}
+    seen: set[str] = set()
+    for i, section in enumerate(doc.sections):
+        if section.id in seen:
+            problems.append(Problem(name, None, f"sections.{i}.id", section.id, "a unique id"))
+        seen.add(section.id)
+        for block in section.blocks:
+            if not isinstance(block, TextBlock):
+                continue
+            for lang in LANGS:
+                path = base / "sections" / lang / f"{block.text}.md"
+                if not path.is_file():
+                    problems.append(
+                        Problem(
+                            str(path), None, None, None, f"the {lang} text of section {section.id}"
+                        )
+                    )
+                    continue
+                texts[(lang, block.text)] = path.read_text(encoding="utf-8-sig")
+    html_path = base / "report.html.j2"
+    css_path = base / "style.css"
+    for path in (html_path, css_path):
+        if not path.is_file():
+            problems.append(Problem(str(path), None, None, None, "a file of the template"))
+    if problems:
+        raise ValidationError(problems, what="report definition")
+    return ReportDefinition(
+        directory=base,
+        title=doc.title,
+        subtitle=doc.subtitle,
+        sections=tuple(doc.sections),
+        texts=texts,
+        html_template=html_path.read_text(encoding="utf-8"),
+        css=css_path.read_text(encoding="utf-8"),
+    )

@@ -1,0 +1,112 @@
+"""Locale-aware printing of figures: number, unit and year-on-year change.
+
+English and Chinese reports group thousands with commas; units are printed
+the way each language's readers expect (``m³`` and ``tce`` in English,
+``立方米`` and ``吨标准煤`` in Chinese). Precision follows the magnitude unless
+a template asks for a number of decimals.
+"""
+
+from __future__ import annotations
+
+import math
+
+from esgledger.report.model import Lang
+
+__all__ = ["MISSING", "format_change", "format_number", "format_value", "is_percent", "unit_label"]
+
+MISSING = "—"
+
+_UNITS_EN: dict[str, str] = {
+    "m3": "m³",
+    "m**3": "m³",
+    "percent": "%",
+    "person": "persons",
+    "dimensionless": "",
+    "1": "",
+    "CNY": "CNY",
+    "t": "t",
+}
+_UNITS_ZH: dict[str, str] = {
+    "MWh": "兆瓦时",
+    "kWh": "千瓦时",
+    "GWh": "吉瓦时",
+    "t": "吨",
+    "tonne": "吨",
+    "m3": "立方米",
+    "m**3": "立方米",
+    "tce": "吨标准煤",
+    "kgce": "千克标准煤",
+    "kgce/tREO": "千克标准煤/吨REO",
+    "tce/tREO": "吨标准煤/吨REO",
+    "tCO2e": "吨二氧化碳当量",
+    "tCO2": "吨二氧化碳",
+    "tCO2e/tREO": "吨二氧化碳当量/吨REO",
+    "m3/tREO": "立方米/吨REO",
+    "tREO": "吨REO",
+    "GJ": "吉焦",
+    "person": "人",
+    "CNY": "元",
+    "h": "小时",
+    "hour": "小时",
+    "percent": "%",
+    "%": "%",
+    "dimensionless": "",
+    "1": "",
+}
+
+
+def is_percent(unit: str) -> bool:
+    """Whether ``unit`` is a percentage."""
+    return unit.strip() in {"%", "percent", "pct"}
+
+
+def unit_label(unit: str, lang: Lang) -> str:
+    """How ``unit`` is printed in ``lang``."""
+    table = _UNITS_ZH if lang == "zh" else _UNITS_EN
+    return table.get(unit.strip(), unit.strip())
+
+
+def _decimals(value: float, unit: str) -> int:
+    if is_percent(unit):
+        return 1
+    size = abs(value)
+    if size >= 100 or size == 0:
+        return 0
+    if size >= 1:
+        return 2
+    return 3
+
+
+def format_number(value: float, decimals: int | None = None, unit: str = "") -> str:
+    """``value`` with thousands separators and a precision fitting its magnitude."""
+    if not math.isfinite(value):
+        return MISSING
+    places = _decimals(value, unit) if decimals is None else decimals
+    text = f"{value:,.{places}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]
+    return text
+
+
+def format_value(value: float | None, unit: str, lang: Lang, decimals: int | None = None) -> str:
+    """Number and unit as printed in running text, e.g. ``819,687 MWh`` or ``4.0%``."""
+    if value is None:
+        return MISSING
+    number = format_number(value, decimals, unit)
+    label = unit_label(unit, lang)
+    if not label:
+        return number
+    if label == "%":
+        return f"{number}%"
+    return f"{number} {label}"
+
+
+def format_change(current: float | None, previous: float | None) -> str | None:
+    """Year-on-year change in percent with its sign (``+10.8%``); None when undefined."""
+    if current is None or previous is None or previous == 0:
+        return None
+    if not (math.isfinite(current) and math.isfinite(previous)):
+        return None
+    change = (current - previous) / abs(previous) * 100
+    text = f"{change:+.1f}%"
+    return "0.0%" if text in {"+0.0%", "-0.0%"} else text

@@ -1,0 +1,56 @@
+"""PDF: WeasyPrint on the HTML page in print mode — A4, cover, table of contents with
+page numbers, running headers and footers, embedded Noto Sans CJK.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from esgledger.errors import ReportError
+from esgledger.report.fonts import find_cjk_font
+from esgledger.report.model import Lang
+from esgledger.report.render.base import Publication, publication_time
+from esgledger.report.render.html import render_html
+
+__all__ = ["PdfRenderer", "render_pdf_bytes"]
+
+
+def render_pdf_bytes(publication: Publication, lang: Lang) -> bytes:
+    """The PDF of one edition; ReportError when no CJK font is installed."""
+    import logging
+
+    font = find_cjk_font()
+    from weasyprint import HTML
+
+    report = publication.edition(lang)
+    page = render_html(publication, lang, "pdf", font_family=font.family)
+    when = publication_time(report.report_date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    page = page.replace(
+        "</head>",
+        f'<meta name="dcterms.created" content="{when}">'
+        f'<meta name="dcterms.modified" content="{when}"></head>',
+        1,
+    )
+    # WeasyPrint reports unsupported CSS through logging; keep the console clean.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    try:
+        data = HTML(string=page, base_url=".").write_pdf(
+            uncompressed_pdf=False, custom_metadata=False
+        )
+    except Exception as exc:  # WeasyPrint raises many unrelated types
+        raise ReportError(f"PDF rendering failed: {exc}") from exc
+    if not isinstance(data, bytes):
+        raise ReportError("PDF rendering produced no output")
+    return data
+
+
+class PdfRenderer:
+    """One A4 PDF per language."""
+
+    name = "pdf"
+    suffix = ".pdf"
+
+    def render(self, publication: Publication, lang: Lang, out_path: Path) -> Path:
+        out_path.write_bytes(render_pdf_bytes(publication, lang))
+        return out_path

@@ -1,0 +1,364 @@
+"""Read everything a report prints from the ledger into plain :class:`ReportData`.
+
+- calculated metrics (energy in tce, GHG by scope, intensities) from the
+  calculation engine, consolidated over the entity tree under the boundary;
+  their lineage run is ``calc-<first 12 hex of the run's inputs hash>``, so the
+  same ledger always gives the same reference;
+- indicator values from observations (annual rows, or the sum of monthly
+  rows): for summable indicators the group figure is the sum over every
+  entity that reported it (the root's own row included); for the others the
+  root's own value (run ``ledger``);
+- energy by carrier (tce) from the engine's breakdown, for the energy-mix chart;
+- targets and their progress (``calc.targets``), the materiality assessment
+  and the climate register (``store.assessments``), and the four content
+  indexes (``report.indexes``).
+
+This module reads; it never writes to the ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from esgledger.catalog.indicators import load_indicators
+from esgledger.errors import EsgError, ReportError
+from esgledger.model import Entity, Observation
+from esgledger.report.data import (
+    Datum,
+    IndexEntry,
+    MaterialTopic,
+    ReportData,
+    RiskItem,
+    TargetStatus,
+)
+from esgledger.report.definition import ReportDefinition
+
+if TYPE_CHECKING:
+    from esgledger.calc.result import RunResult
+    from esgledger.store import Ledger
+
+__all__ = ["CARRIERS", "FRAMEWORKS", "collect", "collect_from"]
+
+FRAMEWORKS = ("gri", "sse", "sasac", "issb")
+
+# Energy carriers of the energy-mix chart: metric suffix → indicator code prefixes.
+CARRIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("electricity", ("energy.electricity",)),
+    ("steam", ("energy.steam", "energy.heat")),
+    ("natural_gas", ("fuel.natural_gas",)),
+    ("raw_coal", ("fuel.raw_coal", "fuel.washed_coal", "fuel.coke")),
+    ("coke_oven_gas", ("fuel.coke_oven_gas",)),
+    ("oil", ("fuel.diesel", "fuel.gasoline", "fuel.fuel_oil", "fuel.lpg", "fuel.kerosene")),
+)
+
+
+def _root(entities: Sequence[Entity]) -> Entity:
+    roots = [e for e in entities if not e.parent]
+    if not roots:
+        raise ReportError("the ledger's entity tree has no root (an entity without a parent)")
+    children: dict[str, int] = defaultdict(int)
+    for e in entities:
+        if e.parent:
+            children[e.parent] += 1
+    return sorted(roots, key=lambda e: (-children[e.code], e.code))[0]
+
+
+def _carrier(indicator: str) -> str:
+    for name, prefixes in CARRIERS:
+        if any(indicator == p or indicator.startswith(p + ".") for p in prefixes):
+            return name
+    return "other"
+
+
+def _frameworks_of() -> Any:
+    try:
+        from esgledger.catalog.frameworks import disclosures_for
+    except ImportError:  # pragma: no cover - frameworks catalogue not installed
+        return lambda code: ()
+    return disclosures_for
+
+
+def _add_calc(data: ReportData, result: RunResult, run: str, labels: Any) -> None:
+    for v in result.values:
+        if v.value is None:
+            continue
+        data.add(
+            Datum(
+                v.metric,
+                v.entity,
+                v.period,
+                float(v.value),
+                v.unit,
+                run=run,
+                frameworks=tuple(labels(v.metric)),
+                source=f"calc {v.lineage_ref}",
+            )
+        )
+    try:
+        parts = result.breakdown(data.root)
+    except EsgError:
+        return
+    mix: dict[tuple[str, str], float] = defaultdict(float)
+    for row in parts.iter_rows(named=True):
+        if row["scope"] != "energy":
+            continue
+        mix[(_carrier(str(row["source"])), str(row["period"]))] += float(row["value"])
+    for (carrier, period), value in sorted(mix.items()):
+        data.add(
+            Datum(
+                f"energy.tce.{carrier}",
+                data.root,
+                period,
+                value,
+                "tce",
+                run=run,
+                frameworks=tuple(labels("energy.total_tce")),
+                source="calc breakdown by carrier",
+            )
+        )
+
+
+def _add_observed(
+    data: ReportData, entities: Sequence[Entity], observations: Sequence[Observation], labels: Any
+) -> None:
+    from esgledger.calc.targets import observed_values
+
+    indicators = load_indicators()
+    summable = {c for c, i in indicators.items() if i.aggregation == "sum"}
+    values = observed_values(observations, summable)
+    own: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    units: dict[str, str] = {}
+    for (code, entity, year), val in values.items():
+        own[(code, str(year))][entity] = val.value
+        units[code] = val.unit
+    names = {e.code for e in entities}
+    for (code, period), by_entity in sorted(own.items()):
+        for entity, value in by_entity.items():
+            if entity in names and entity != data.root and (code, entity, period) not in data.data:
+                data.add(
+                    Datum(
+                        code,
+                        entity,
+                        period,
+                        value,
+                        units[code],
+                        run="ledger",
+                        frameworks=tuple(labels(code)),
+                        source="observation",
+                    )
+                )
+        if (code, data.root, period) in data.data:
+            continue
+        if code in summable:
+            total = sum(by_entity.values())
+            source = (
+                "observation"
+                if list(by_entity) == [data.root]
+                else f"sum of {len(by_entity)} entities' observations"
+            )
+        elif data.root in by_entity:
+            total, source = by_entity[data.root], "observation"
+        else:
+            continue
+        data.add(
+            Datum(
+                code,
+                data.root,
+                period,
+                total,
+                units[code],
+                run="ledger",
+                frameworks=tuple(labels(code)),
+                source=source,
+            )
+        )
+
+
+def _add_targets(data: ReportData, targets_file: Path, years: Sequence[int], root: str) -> None:
+    from esgledger.calc.formula import Value
+    from esgledger.calc.targets import assess_targets, load_targets
+
+    targets = load_targets(targets_file.read_text(encoding="utf-8-sig"), file=str(targets_file))
+    values = {
+        (d.code, d.entity, int(d.period)): Value(d.value, d.unit)
+        for d in data.data.values()
+        if d.period.isdigit()
+    }
+    for t in targets:
+        history = []
+        for y in years:
+            p = assess_targets([t], values, year=y)[0]
+            history.append((y, p.actual))
+        cur = assess_targets([t], values, year=data.period)[0]
+        group = root if tuple(t.entities) == (root,) else "+".join(t.entities)
+        data.targets.append(
+            TargetStatus(
+                metric=t.metric,
+                entity=group,
+                baseline_year=t.baseline_year,
+                baseline_value=cur.baseline if cur.baseline is not None else float("nan"),
+                target_year=t.target_year,
+                target_value=cur.target if cur.target is not None else float("nan"),
+                unit=cur.unit,
+                current_year=data.period,
+                current_value=cur.actual,
+                progress_pct=cur.progress_pct,
+                status=cur.status,
+                name_en=t.name_en,
+                name_zh=t.name_zh,
+                id=t.id,
+                history=tuple(history),
+            )
+        )
+
+
+def _add_assessments(data: ReportData, ledger: Ledger) -> None:
+    try:
+        from esgledger.store import assessments
+    except ImportError:  # pragma: no cover - assessment store not installed
+        return
+    try:
+        result = assessments.materiality_result(ledger, data.period)
+    except EsgError:
+        result = None
+    if result is not None:
+        data.materiality = result
+        data.topics.extend(
+            MaterialTopic(t.code, t.name_en, t.name_zh, t.impact, t.financial, t.tier)
+            for t in result.topics
+        )
+    try:
+        register = assessments.load_register(ledger)
+    except EsgError:
+        register = None
+    if register is not None and register.items:
+        data.register = register
+        data.risks.extend(
+            RiskItem(
+                i.code,
+                i.category,
+                i.title_en,
+                i.title_zh,
+                i.likelihood,
+                i.magnitude,
+                ",".join(i.horizons),
+                i.kind == "opportunity",
+            )
+            for i in register.items
+        )
+
+
+def _add_indexes(data: ReportData, definition: ReportDefinition | None) -> None:
+    try:
+        from esgledger.report import indexes
+    except ImportError:  # pragma: no cover - frameworks engineer's module missing
+        return
+    outline = indexes.outline_of(definition.sections) if definition else indexes.DEFAULT_OUTLINE
+    have = {d.code for d in data.data.values() if d.period == str(data.period)}
+    available = indexes.available_codes(have)
+    for fw in FRAMEWORKS:
+        idx = indexes.build_index(fw, outline, available, period=str(data.period))
+        data.index_titles[fw] = (idx.name_en, idx.name_zh)
+        data.indexes[fw] = [
+            IndexEntry(
+                framework=fw,
+                code=line.code,
+                title_en=line.title_en,
+                title_zh=line.title_zh,
+                sections=tuple(line.sections) if line.status == "answered" else (),
+                omission=line.omission
+                or ("" if line.status == "answered" else "information unavailable"),
+                omission_note="",
+                group_en=line.group_en,
+                group_zh=line.group_zh,
+            )
+            for line in idx.lines
+        ]
+
+
+def collect_from(
+    entities: Sequence[Entity],
+    observations: Sequence[Observation],
+    period: int,
+    *,
+    result: RunResult | None = None,
+    years: int = 4,
+) -> ReportData:
+    """Report data from plain entities, observations and (optionally) an engine run."""
+    if not entities:
+        raise ReportError(
+            "the ledger has no entities",
+            hint="import data first (esgledger import, or esgledger demo)",
+        )
+    root = _root(entities)
+    data = ReportData(
+        company_en=root.name_en,
+        company_zh=root.name_zh,
+        root=root.code,
+        period=period,
+        entity_names={e.code: (e.name_en, e.name_zh) for e in entities},
+    )
+    labels = _frameworks_of()
+    if result is not None:
+        run = f"calc-{result.inputs_hash[:12]}"
+        data.run_id = run
+        data.boundary = result.boundary
+        _add_calc(data, result, run, labels)
+    _add_observed(data, entities, observations, labels)
+    included = [e for e in entities if e.included_on(root_period_end(period))]
+    data.add(
+        Datum(
+            "entities.count",
+            root.code,
+            str(period),
+            float(len(included)),
+            "",
+            run="ledger",
+            source="entities included at the end of the period",
+        )
+    )
+    _ = years
+    return data
+
+
+def root_period_end(period: int) -> Any:
+    """The last day of the reporting year."""
+    from datetime import date
+
+    return date(period, 12, 31)
+
+
+def collect(
+    ledger: Ledger,
+    period: int,
+    *,
+    boundary: str = "operational",
+    targets: Path | None = None,
+    definition: ReportDefinition | None = None,
+    years: int = 4,
+) -> ReportData:
+    """Everything the report for ``period`` prints, read from ``ledger``."""
+    entities = ledger.entities()
+    first = period - years + 1
+    observations = [o for y in range(first, period + 1) for o in ledger.observations(year=y)]
+    if not any(o.period.startswith(str(period)) for o in observations):
+        raise ReportError(
+            f"the ledger has no observations for {period}",
+            hint="import the year's data first, or choose another --period",
+        )
+    from esgledger.calc.service import compute_ledger
+
+    result = compute_ledger(
+        ledger,
+        periods=list(range(first, period + 1)),
+        boundary=boundary,  # type: ignore[arg-type]
+    )
+    data = collect_from(entities, observations, period, result=result, years=years)
+    if targets is not None:
+        _add_targets(data, targets, list(range(first, period + 1)), data.root)
+    _add_assessments(data, ledger)
+    _add_indexes(data, definition)
+    return data

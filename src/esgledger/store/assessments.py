@@ -1,0 +1,656 @@
+"""Storage of the assessment area: topics, surveys, materiality results and the climate register.
+
+Repository functions taking a :class:`~esgledger.store.Ledger`. Every write is
+one transaction with an audit event; input is validated completely first, so a
+rejected import writes nothing. The scoring itself is the pure engine in
+:mod:`esgledger.assess.materiality`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+
+from esgledger.assess.materiality import (
+    METHODS,
+    ExpertScore,
+    Group,
+    MaterialityResult,
+    Method,
+    Response,
+    Thresholds,
+    TopicResult,
+    assess,
+    compare,
+    sensitivity,
+)
+from esgledger.assess.risks import ClimateItem, ClimateRegister, Horizon, read_register
+from esgledger.assess.survey import read_survey_files
+from esgledger.assess.topics import Topic, default_topics
+from esgledger.errors import NotFoundError, Problem, ValidationError
+from esgledger.store.ledger import Ledger, check_actor
+from esgledger.store.schema_assess import (
+    climate_horizons,
+    climate_items,
+    materiality_expert_scores,
+    materiality_groups,
+    materiality_responses,
+    materiality_results,
+    materiality_runs,
+    materiality_topics,
+)
+
+__all__ = [
+    "DEMO_YEARS",
+    "MaterialityImport",
+    "import_materiality",
+    "import_register",
+    "load_demo",
+    "load_expert",
+    "load_groups",
+    "load_register",
+    "load_responses",
+    "load_topics",
+    "materiality_result",
+    "materiality_years",
+    "run_materiality",
+]
+
+DEMO_YEARS = (2023, 2024)
+
+
+@dataclass(frozen=True)
+class MaterialityImport:
+    """What an import of materiality files changed (or would change, with ``dry_run``)."""
+
+    year: int
+    topics: int = 0
+    groups: int = 0
+    responses: int = 0
+    expert: int = 0
+    files: tuple[str, ...] = ()
+    dry_run: bool = False
+
+
+def _join(values: Sequence[str]) -> str:
+    return ";".join(values)
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (text or "").split(";") if v)
+
+
+# -- reads ---------------------------------------------------------------------------
+
+
+def _topics(conn: Connection) -> list[Topic]:
+    rows = conn.execute(select(materiality_topics).order_by(materiality_topics.c.position)).all()
+    return [
+        Topic(r.code, r.name_en, r.name_zh, r.dimension, _split(r.sse), _split(r.gri)) for r in rows
+    ]
+
+
+def _groups(conn: Connection, year: int) -> list[Group]:
+    rows = conn.execute(
+        select(materiality_groups)
+        .where(materiality_groups.c.year == year)
+        .order_by(materiality_groups.c.position)
+    ).all()
+    return [Group(r.code, r.name_en, r.name_zh, r.weight) for r in rows]
+
+
+def load_topics(ledger: Ledger) -> list[Topic]:
+    """The stored topic catalogue, or the built-in one when none is stored yet."""
+    with ledger.read() as conn:
+        return _topics(conn) or default_topics()
+
+
+def load_groups(ledger: Ledger, year: int) -> list[Group]:
+    """The stakeholder groups and weights of ``year``'s assessment."""
+    with ledger.read() as conn:
+        return _groups(conn, year)
+
+
+def load_responses(ledger: Ledger, year: int) -> list[Response]:
+    """``year``'s survey responses, ordered by respondent and topic."""
+    t = materiality_responses
+    with ledger.read() as conn:
+        rows = conn.execute(
+            select(t).where(t.c.year == year).order_by(t.c.respondent, t.c.topic)
+        ).all()
+    return [Response(r.respondent, r.group_code, r.topic, r.impact, r.financial) for r in rows]
+
+
+def load_expert(ledger: Ledger, year: int) -> list[ExpertScore]:
+    """``year``'s expert scores, ordered by expert and topic."""
+    t = materiality_expert_scores
+    with ledger.read() as conn:
+        rows = conn.execute(select(t).where(t.c.year == year).order_by(t.c.expert, t.c.topic)).all()
+    return [
+        ExpertScore(
+            r.expert,
+            r.topic,
+            r.scale,
+            r.scope,
+            r.irremediability,
+            r.impact_likelihood,
+            r.magnitude,
+            r.financial_likelihood,
+        )
+        for r in rows
+    ]
+
+
+# -- materiality import ------------------------------------------------------------------
+
+
+def _write_topics(conn: Connection, topics: Sequence[Topic]) -> None:
+    """Upsert topics (existing codes are updated, new ones appended; none removed)."""
+    t = materiality_topics
+    existing = {r.code: r.position for r in conn.execute(select(t.c.code, t.c.position))}
+    nxt = max(existing.values(), default=0) + 1
+    for topic in topics:
+        values = {
+            "name_en": topic.name_en,
+            "name_zh": topic.name_zh,
+            "dimension": topic.dimension,
+            "sse": _join(topic.sse),
+            "gri": _join(topic.gri),
+        }
+        if topic.code in existing:
+            conn.execute(t.update().where(t.c.code == topic.code).values(**values))
+        else:
+            conn.execute(t.insert().values(code=topic.code, position=nxt, **values))
+            existing[topic.code] = nxt
+            nxt += 1
+
+
+def import_materiality(
+    ledger: Ledger,
+    paths: Sequence[str | Path],
+    *,
+    year: int,
+    actor: str = "cli",
+    replace: bool = False,
+    dry_run: bool = False,
+) -> MaterialityImport:
+    """Import topic, group, response and expert files for ``year``; all or nothing.
+
+    Topics are upserted; groups replace the year's groups; responses and expert
+    scores are upserted by (respondent, topic) — with ``replace`` the year's
+    stored responses and expert scores are removed first.
+    """
+    check_actor(actor)
+    with ledger.read() as conn:
+        stored_topics = _topics(conn)
+        stored_groups = _groups(conn, year)
+        used_groups = {
+            r.group_code: r.respondent
+            for r in conn.execute(
+                select(materiality_responses.c.group_code, materiality_responses.c.respondent)
+                .where(materiality_responses.c.year == year)
+                .distinct()
+            )
+        }
+    known_topics = stored_topics or default_topics()
+    batch = read_survey_files(paths, known_topics=known_topics, known_groups=stored_groups)
+    if batch.groups is not None and not replace:
+        new = {g.code for g in batch.groups}
+        orphans = sorted(g for g in used_groups if g not in new)
+        if orphans:
+            raise ValidationError(
+                [
+                    Problem(
+                        batch.files[0] if batch.files else "groups",
+                        None,
+                        "code",
+                        g,
+                        f"group {g!r} kept: stored {year} responses use it "
+                        "(or import with --replace)",
+                    )
+                    for g in orphans
+                ],
+                what="materiality input",
+            )
+    result = MaterialityImport(
+        year=year,
+        topics=len(batch.topics or ()),
+        groups=len(batch.groups or ()),
+        responses=len(batch.responses),
+        expert=len(batch.expert),
+        files=batch.files,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return result
+    with ledger.transaction() as conn:
+        ledger.ensure_user(conn, actor)
+        if batch.topics is not None:
+            _write_topics(conn, batch.topics)
+        elif not stored_topics:
+            _write_topics(conn, known_topics)
+        if batch.groups is not None:
+            conn.execute(delete(materiality_groups).where(materiality_groups.c.year == year))
+            conn.execute(
+                materiality_groups.insert(),
+                [
+                    {
+                        "year": year,
+                        "code": g.code,
+                        "name_en": g.name_en,
+                        "name_zh": g.name_zh,
+                        "weight": g.weight,
+                        "position": i,
+                    }
+                    for i, g in enumerate(batch.groups, start=1)
+                ],
+            )
+        r_t, e_t = materiality_responses, materiality_expert_scores
+        if replace:
+            conn.execute(delete(r_t).where(r_t.c.year == year))
+            conn.execute(delete(e_t).where(e_t.c.year == year))
+        if batch.responses:
+            keys = {(r.respondent, r.topic) for r in batch.responses}
+            _delete_keys(conn, r_t, year, "respondent", keys)
+            conn.execute(
+                r_t.insert(),
+                [
+                    {
+                        "year": year,
+                        "respondent": r.respondent,
+                        "topic": r.topic,
+                        "group_code": r.group,
+                        "impact": r.impact,
+                        "financial": r.financial,
+                    }
+                    for r in batch.responses
+                ],
+            )
+        if batch.expert:
+            keys = {(s.expert, s.topic) for s in batch.expert}
+            _delete_keys(conn, e_t, year, "expert", keys)
+            conn.execute(
+                e_t.insert(),
+                [
+                    {
+                        "year": year,
+                        "expert": s.expert,
+                        "topic": s.topic,
+                        "scale": s.scale,
+                        "scope": s.scope,
+                        "irremediability": s.irremediability,
+                        "impact_likelihood": s.impact_likelihood,
+                        "magnitude": s.magnitude,
+                        "financial_likelihood": s.financial_likelihood,
+                    }
+                    for s in batch.expert
+                ],
+            )
+        ledger.append_audit(
+            conn,
+            actor=actor,
+            action="materiality.import",
+            ref=f"materiality:{year}",
+            payload={
+                "files": list(batch.files),
+                "topics": result.topics,
+                "groups": result.groups,
+                "responses": result.responses,
+                "expert": result.expert,
+                "replace": replace,
+            },
+        )
+    return result
+
+
+def _delete_keys(
+    conn: Connection, table: Any, year: int, who: str, keys: set[tuple[str, str]]
+) -> None:
+    """Delete the stored rows of ``year`` whose (who, topic) is in ``keys``."""
+    by_who: dict[str, list[str]] = {}
+    for w, topic in keys:
+        by_who.setdefault(w, []).append(topic)
+    stored = {
+        (r[0], r[1])
+        for r in conn.execute(select(table.c[who], table.c.topic).where(table.c.year == year))
+    }
+    hits = stored & keys
+    if not hits:
+        return
+    for w in sorted({w for w, _ in hits}):
+        topics = [t for (x, t) in hits if x == w]
+        conn.execute(
+            delete(table).where(table.c.year == year, table.c[who] == w, table.c.topic.in_(topics))
+        )
+
+
+# -- runs and results --------------------------------------------------------------------
+
+
+def materiality_years(ledger: Ledger) -> list[int]:
+    """Years with a stored assessment result, ascending."""
+    with ledger.read() as conn:
+        return [r[0] for r in conn.execute(select(materiality_runs.c.year).order_by("year"))]
+
+
+def _stored_result(conn: Connection, year: int) -> MaterialityResult | None:
+    run = conn.execute(select(materiality_runs).where(materiality_runs.c.year == year)).first()
+    if run is None:
+        return None
+    t = materiality_results
+    rows = conn.execute(select(t).where(t.c.year == year).order_by(t.c.rank)).all()
+    topics = tuple(
+        TopicResult(
+            code=r.topic,
+            name_en=r.name_en,
+            name_zh=r.name_zh,
+            dimension=r.dimension,
+            sse=_split(r.sse),
+            gri=_split(r.gri),
+            impact=r.impact,
+            financial=r.financial,
+            score=r.score,
+            tier=r.tier,
+            rank=r.rank,
+            material_on=_split(r.material_on),
+            responses=r.responses,
+        )
+        for r in rows
+    )
+    th = Thresholds(run.highly, run.moderately, run.material)
+    method: Method = "expert" if run.method == "expert" else "survey"
+    return MaterialityResult(
+        year=year,
+        method=method,
+        thresholds=th,
+        topics=topics,
+        sensitivity=sensitivity(topics, th),
+        groups=tuple(_groups(conn, year)) if method == "survey" else (),
+        respondents=run.respondents,
+        synthetic=bool(run.synthetic),
+    )
+
+
+def _previous(conn: Connection, year: int) -> MaterialityResult | None:
+    prev_year = conn.execute(
+        select(func.max(materiality_runs.c.year)).where(materiality_runs.c.year < year)
+    ).scalar()
+    return None if prev_year is None else _stored_result(conn, int(prev_year))
+
+
+def materiality_result(ledger: Ledger, year: int | None = None) -> MaterialityResult:
+    """The stored result of ``year`` (default: the latest), with its sensitivity list and
+    its change against the previous stored year."""
+    with ledger.read() as conn:
+        if year is None:
+            year = conn.execute(select(func.max(materiality_runs.c.year))).scalar()
+            if year is None:
+                raise NotFoundError(
+                    "no materiality assessment has been run",
+                    hint="esgledger materiality run --year YEAR",
+                )
+        res = _stored_result(conn, int(year))
+        if res is None:
+            raise NotFoundError(
+                f"no materiality assessment for {year}",
+                hint=f"esgledger materiality run --year {year}",
+            )
+        prev = _previous(conn, int(year))
+    if prev is None:
+        return res
+    return MaterialityResult(
+        year=res.year,
+        method=res.method,
+        thresholds=res.thresholds,
+        topics=res.topics,
+        sensitivity=res.sensitivity,
+        changes=compare(res.topics, prev.topics),
+        previous_year=prev.year,
+        groups=res.groups,
+        respondents=res.respondents,
+        synthetic=res.synthetic,
+    )
+
+
+def run_materiality(
+    ledger: Ledger,
+    year: int,
+    *,
+    method: Method | None = None,
+    thresholds: Thresholds | None = None,
+    actor: str = "cli",
+    synthetic: bool = False,
+) -> MaterialityResult:
+    """Score ``year``'s survey (or expert scores) and store the result, replacing any earlier
+    result of that year. ``method`` defaults to survey when there are responses."""
+    check_actor(actor)
+    topics = load_topics(ledger)
+    groups = load_groups(ledger, year)
+    responses = load_responses(ledger, year) if method in (None, "survey") else []
+    expert = load_expert(ledger, year) if method in (None, "expert") or not responses else []
+    chosen: Method = method or ("survey" if responses else "expert")
+    if chosen not in METHODS:  # pragma: no cover - typer restricts the choice
+        raise ValidationError([Problem("--method", None, None, chosen, "survey or expert")])
+    with ledger.read() as conn:
+        previous = _previous(conn, year)
+    result = assess(
+        year,
+        topics,
+        groups=groups,
+        responses=responses,
+        expert=expert,
+        method=chosen,
+        thresholds=thresholds,
+        previous=previous,
+        synthetic=synthetic,
+    )
+    with ledger.transaction() as conn:
+        ledger.ensure_user(conn, actor)
+        conn.execute(delete(materiality_results).where(materiality_results.c.year == year))
+        conn.execute(delete(materiality_runs).where(materiality_runs.c.year == year))
+        th = result.thresholds
+        conn.execute(
+            materiality_runs.insert().values(
+                year=year,
+                method=result.method,
+                highly=th.highly,
+                moderately=th.moderately,
+                material=th.material,
+                respondents=result.respondents,
+                synthetic=synthetic,
+                created_at=datetime.now(UTC),
+                created_by=actor,
+            )
+        )
+        conn.execute(
+            materiality_results.insert(),
+            [
+                {
+                    "year": year,
+                    "topic": r.code,
+                    "name_en": r.name_en,
+                    "name_zh": r.name_zh,
+                    "dimension": r.dimension,
+                    "sse": _join(r.sse),
+                    "gri": _join(r.gri),
+                    "impact": r.impact,
+                    "financial": r.financial,
+                    "score": r.score,
+                    "tier": r.tier,
+                    "rank": r.rank,
+                    "material_on": _join(r.material_on),
+                    "responses": r.responses,
+                }
+                for r in result.topics
+            ],
+        )
+        ledger.append_audit(
+            conn,
+            actor=actor,
+            action="materiality.run",
+            ref=f"materiality:{year}",
+            payload={
+                "method": result.method,
+                "thresholds": th.as_dict(),
+                "tiers": {k: [r.code for r in v] for k, v in result.by_tier().items()},
+            },
+        )
+    return result
+
+
+# -- climate register --------------------------------------------------------------------
+
+
+def load_register(ledger: Ledger) -> ClimateRegister:
+    """The stored climate risk and opportunity register (empty if none was imported)."""
+    with ledger.read() as conn:
+        hs = conn.execute(select(climate_horizons)).all()
+        rows = conn.execute(select(climate_items).order_by(climate_items.c.position)).all()
+    order = {"short": 0, "medium": 1, "long": 2}
+    horizons = tuple(
+        sorted(
+            (Horizon(h.horizon, h.from_year, h.to_year) for h in hs),
+            key=lambda h: order[h.code],
+        )
+    )
+    items = tuple(
+        ClimateItem(
+            code=r.code,
+            category=r.category,
+            title_en=r.title_en,
+            title_zh=r.title_zh,
+            description_en=r.description_en,
+            description_zh=r.description_zh,
+            horizons=_split(r.horizons),  # type: ignore[arg-type]
+            likelihood=r.likelihood,
+            magnitude=r.magnitude,
+            current_effect_min_cny=r.current_effect_min_cny,
+            current_effect_max_cny=r.current_effect_max_cny,
+            anticipated_effect_min_cny=r.anticipated_effect_min_cny,
+            anticipated_effect_max_cny=r.anticipated_effect_max_cny,
+            entities=_split(r.entities),
+            value_chain=_split(r.value_chain),
+            response_en=r.response_en,
+            response_zh=r.response_zh,
+            metrics=_split(r.metrics),
+            targets=_split(r.targets),
+            owner=r.owner,
+            notes=r.notes,
+        )
+        for r in rows
+    )
+    return ClimateRegister(items, horizons)
+
+
+def import_register(
+    ledger: Ledger,
+    paths: Sequence[str | Path],
+    *,
+    actor: str = "cli",
+    dry_run: bool = False,
+    check_entities: bool = True,
+) -> ClimateRegister:
+    """Replace the register with the one in ``paths`` (CSV files or a workbook); all or
+    nothing. Horizons in the files replace the stored ones; entity codes must exist in the
+    ledger when it has entities."""
+    check_actor(actor)
+    stored = load_register(ledger)
+    known: set[str] | None = None
+    if check_entities:
+        codes = {e.code for e in ledger.entities()}
+        known = codes or None
+    register = read_register(paths, known_horizons=stored.horizons, known_entities=known)
+    if dry_run:
+        return register
+    with ledger.transaction() as conn:
+        ledger.ensure_user(conn, actor)
+        conn.execute(delete(climate_items))
+        conn.execute(delete(climate_horizons))
+        if register.horizons:
+            conn.execute(
+                climate_horizons.insert(),
+                [
+                    {"horizon": h.code, "from_year": h.from_year, "to_year": h.to_year}
+                    for h in register.horizons
+                ],
+            )
+        if register.items:
+            conn.execute(
+                climate_items.insert(),
+                [_item_row(i, pos) for pos, i in enumerate(register.items, start=1)],
+            )
+        ledger.append_audit(
+            conn,
+            actor=actor,
+            action="risks.import",
+            ref="climate_register",
+            payload={
+                "files": [Path(p).name for p in paths],
+                "items": [i.code for i in register.items],
+                "horizons": {h.code: [h.from_year, h.to_year] for h in register.horizons},
+            },
+        )
+    return register
+
+
+def _item_row(i: ClimateItem, position: int) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "position": position,
+        "category": i.category,
+        "title_en": i.title_en,
+        "title_zh": i.title_zh,
+        "description_en": i.description_en,
+        "description_zh": i.description_zh,
+        "horizons": _join(i.horizons),
+        "likelihood": i.likelihood,
+        "magnitude": i.magnitude,
+        "current_effect_min_cny": i.current_effect_min_cny,
+        "current_effect_max_cny": i.current_effect_max_cny,
+        "anticipated_effect_min_cny": i.anticipated_effect_min_cny,
+        "anticipated_effect_max_cny": i.anticipated_effect_max_cny,
+        "entities": _join(i.entities),
+        "value_chain": _join(i.value_chain),
+        "response_en": i.response_en,
+        "response_zh": i.response_zh,
+        "metrics": _join(i.metrics),
+        "targets": _join(i.targets),
+        "owner": i.owner,
+        "notes": i.notes,
+    }
+
+
+# -- demo ------------------------------------------------------------------------------
+
+
+def demo_files() -> dict[str, Path]:
+    """Paths of the demo data files shipped in ``esgledger/assess/data``."""
+    base = resources.files("esgledger.assess").joinpath("data")
+    names = ["topics.csv", "demo_groups.csv", "demo_risks.csv", "demo_horizons.csv"]
+    names += [f"demo_survey_{y}.csv" for y in DEMO_YEARS]
+    return {n: Path(str(base.joinpath(n))) for n in names}
+
+
+def load_demo(ledger: Ledger, *, actor: str = "demo") -> MaterialityResult:
+    """Load the demo assessment: topics, the SYNTHETIC 2023 and 2024 surveys (each run), and
+    the climate register. Returns the 2024 result (5 highly, 18 moderately, 5 material)."""
+    files = demo_files()
+    result: MaterialityResult | None = None
+    for year in DEMO_YEARS:
+        import_materiality(
+            ledger,
+            [files["topics.csv"], files["demo_groups.csv"], files[f"demo_survey_{year}.csv"]],
+            year=year,
+            actor=actor,
+            replace=True,
+        )
+        result = run_materiality(ledger, year, method="survey", actor=actor, synthetic=True)
+    import_register(ledger, [files["demo_risks.csv"], files["demo_horizons.csv"]], actor=actor)
+    assert result is not None
+    return materiality_result(ledger, result.year)

@@ -1,0 +1,317 @@
+"""Writing an :class:`~esgledger.model.ImportBatch`: upsert entities, version observations.
+
+Runs inside one transaction opened by :meth:`Ledger.import_batch`. Work is done
+in bulk: one query preloads the current rows of the touched entities and
+periods, new rows go in with one executemany, and the audit trail gets one
+event per added or changed entity, one per changed value and one summary; an
+import that changes nothing writes nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select, update
+
+from esgledger.errors import LockedError, StorageError
+from esgledger.model import Entity, ImportBatch, ImportResult, Observation
+from esgledger.store.audit import NewEvent, append_events
+from esgledger.store.database import bulk_insert
+from esgledger.store.schema import entities as t_entities
+from esgledger.store.schema import observations as t_obs
+from esgledger.store.workflow import LockSet, load_locks
+
+if TYPE_CHECKING:
+    from esgledger.store.ledger import Ledger
+
+__all__ = ["entity_payload", "write_batch"]
+
+_IN_LIMIT = 5000  # above this many distinct values, filter in Python instead of SQL IN
+
+
+def entity_payload(e: Entity) -> dict[str, Any]:
+    """An entity as JSON-able data (dates as ISO text)."""
+    d = asdict(e)
+    for k in ("included_from", "included_to"):
+        v = d[k]
+        d[k] = v.isoformat() if isinstance(v, date) else None
+    return d
+
+
+def _obs_payload(
+    *,
+    version: int,
+    raw_value: str,
+    raw_unit: str,
+    value: float,
+    unit: str,
+    source: str,
+    comment: str,
+    status: str,
+) -> dict[str, Any]:
+    return {
+        "version": version,
+        "raw_value": raw_value,
+        "raw_unit": raw_unit,
+        "value": value,
+        "unit": unit,
+        "source": source,
+        "comment": comment,
+        "status": status,
+    }
+
+
+def _parents_first(new: list[Entity], known: set[str]) -> list[Entity]:
+    """New entities ordered so every parent is written before its children."""
+    ordered: list[Entity] = []
+    placed = set(known)
+    pending = list(new)
+    while pending:
+        ready = [e for e in pending if e.parent is None or e.parent in placed]
+        if not ready:
+            codes = ", ".join(sorted(f"{e.code} (parent {e.parent})" for e in pending)[:5])
+            raise StorageError(f"entities with an unknown parent or a parent cycle: {codes}")
+        ordered += ready
+        placed.update(e.code for e in ready)
+        pending = [e for e in pending if e.code not in placed]
+    return ordered
+
+
+def _check_tree(all_entities: dict[str, Entity]) -> None:
+    for code in all_entities:
+        seen = {code}
+        cur = all_entities[code].parent
+        while cur is not None:
+            if cur in seen:
+                raise StorageError(f"entity {code!r} would be its own ancestor (parent cycle)")
+            seen.add(cur)
+            parent = all_entities.get(cur)
+            if parent is None:
+                raise StorageError(f"entity {code!r} has an unknown parent {cur!r}")
+            cur = parent.parent
+
+
+def _write_entities(
+    conn: Connection, batch_entities: Sequence[Entity], actor: str
+) -> tuple[int, int, int, list[NewEvent]]:
+    existing = {r.code: r for r in conn.execute(select(t_entities)).all()}
+    from esgledger.store.ledger import entity_from_row
+
+    current = {code: entity_from_row(r) for code, r in existing.items()}
+    added: list[Entity] = []
+    changed: list[tuple[Entity, Entity]] = []
+    seen: set[str] = set()
+    for e in batch_entities:
+        if e.code in seen:
+            raise StorageError(f"entity {e.code!r} appears twice in one import")
+        seen.add(e.code)
+        old = current.get(e.code)
+        if old is None:
+            added.append(e)
+        elif old != e:
+            changed.append((old, e))
+    if not added and not changed:
+        return 0, 0, len(batch_entities), []
+    merged = dict(current)
+    merged.update({e.code: e for e in batch_entities})
+    _check_tree(merged)
+    events: list[NewEvent] = []
+    for e in _parents_first(added, set(current)):
+        conn.execute(t_entities.insert().values(**asdict(e)))
+        events.append(NewEvent(actor, "entity.add", e.code, {"new": entity_payload(e)}))
+    for old, e in changed:
+        values = asdict(e)
+        del values["code"]
+        conn.execute(update(t_entities).where(t_entities.c.code == e.code).values(**values))
+        events.append(
+            NewEvent(
+                actor,
+                "entity.update",
+                e.code,
+                {"old": entity_payload(old), "new": entity_payload(e)},
+            )
+        )
+    unchanged = len(batch_entities) - len(added) - len(changed)
+    return len(added), len(changed), unchanged, events
+
+
+def _preload(conn: Connection, obs: Sequence[Observation]) -> dict[tuple[str, str, str], Any]:
+    codes = sorted({o.entity for o in obs})
+    periods = sorted({o.period for o in obs})
+    q = select(
+        t_obs.c.id,
+        t_obs.c.entity,
+        t_obs.c.period,
+        t_obs.c.indicator,
+        t_obs.c.version,
+        t_obs.c.raw_value,
+        t_obs.c.raw_unit,
+        t_obs.c.value,
+        t_obs.c.unit,
+        t_obs.c.source,
+        t_obs.c.comment,
+        t_obs.c.status,
+    ).where(t_obs.c.is_current.is_(True))
+    if len(codes) <= _IN_LIMIT:
+        q = q.where(t_obs.c.entity.in_(codes))
+    if len(periods) <= _IN_LIMIT:
+        q = q.where(t_obs.c.period.in_(periods))
+    return {(r.entity, r.period, r.indicator): r for r in conn.execute(q)}
+
+
+def write_batch(
+    ledger: Ledger, conn: Connection, batch: ImportBatch, *, actor: str, reason: str | None
+) -> ImportResult:
+    """Apply ``batch`` inside ``conn``'s transaction and return what changed."""
+    reason = (reason or "").strip() or None
+    e_added, e_updated, e_unchanged, events = _write_entities(conn, batch.entities, actor)
+    known = {r.code for r in conn.execute(select(t_entities.c.code))}
+
+    obs = batch.observations
+    keys: set[tuple[str, str, str]] = set()
+    for o in obs:
+        key = (o.entity, o.period, o.indicator)
+        if key in keys:
+            raise StorageError(f"observation {'/'.join(key)} appears twice in one import")
+        keys.add(key)
+        if o.entity not in known:
+            raise StorageError(f"observation {'/'.join(key)} names an unknown entity {o.entity!r}")
+    current = _preload(conn, obs) if obs else {}
+    lockset = LockSet(load_locks(conn))
+    now = datetime.now(UTC)
+
+    inserts: list[dict[str, Any]] = []
+    retire: list[int] = []
+    locked_keys: list[tuple[str, str, str]] = []
+    change_events: list[NewEvent] = []
+    unchanged = 0
+    added = 0
+    for o in obs:
+        key = (o.entity, o.period, o.indicator)
+        old = current.get(key)
+        if old is not None and (
+            old.raw_value == o.raw_value
+            and old.raw_unit == o.raw_unit
+            and old.source == o.source
+            and old.comment == o.comment
+        ):
+            unchanged += 1
+            continue
+        restated = lockset.covers(o.entity, o.period)
+        if restated:
+            locked_keys.append(key)
+        version = 1 if old is None else old.version + 1
+        status = "approved" if restated else "draft"
+        inserts.append(
+            {
+                "entity": o.entity,
+                "period": o.period,
+                "indicator": o.indicator,
+                "version": version,
+                "is_current": True,
+                "raw_value": o.raw_value,
+                "raw_unit": o.raw_unit,
+                "value": float(o.value),
+                "unit": o.unit,
+                "source": o.source,
+                "comment": o.comment,
+                "status": status,
+                "created_at": now,
+                "created_by": actor,
+            }
+        )
+        if old is None:
+            added += 1
+            if restated:
+                change_events.append(
+                    NewEvent(
+                        actor,
+                        "observation.restate",
+                        "/".join(key),
+                        {"old": None, "new": _payload_of(inserts[-1]), "reason": reason},
+                    )
+                )
+            continue
+        retire.append(int(old.id))
+        payload: dict[str, Any] = {
+            "old": _obs_payload(
+                version=old.version,
+                raw_value=old.raw_value,
+                raw_unit=old.raw_unit,
+                value=old.value,
+                unit=old.unit,
+                source=old.source,
+                comment=old.comment,
+                status=old.status,
+            ),
+            "new": _payload_of(inserts[-1]),
+        }
+        if restated:
+            payload["reason"] = reason
+        change_events.append(
+            NewEvent(
+                actor,
+                "observation.restate" if restated else "observation.update",
+                "/".join(key),
+                payload,
+            )
+        )
+    if locked_keys and reason is None:
+        first = ", ".join("/".join(k) for k in locked_keys[:5])
+        more = f" and {len(locked_keys) - 5} more" if len(locked_keys) > 5 else ""
+        raise LockedError(
+            f"{len(locked_keys)} value(s) fall in approved, locked periods: {first}{more}; "
+            "nothing was written",
+            hint="to restate approved figures, import again with a reason (--reason TEXT)",
+        )
+
+    if not events and not inserts:
+        return ImportResult(
+            entities_unchanged=e_unchanged,
+            observations_unchanged=unchanged,
+            warnings=tuple(batch.warnings),
+        )
+    ledger.ensure_user(conn, actor)
+    for i in range(0, len(retire), _IN_LIMIT):
+        chunk = retire[i : i + _IN_LIMIT]
+        conn.execute(update(t_obs).where(t_obs.c.id.in_(chunk)).values(is_current=False))
+    if inserts:
+        bulk_insert(conn, t_obs, inserts)
+    updated = len(retire)
+    summary = {
+        "files": list(batch.files),
+        "entities_added": e_added,
+        "entities_updated": e_updated,
+        "observations_added": added,
+        "observations_updated": updated,
+        "observations_unchanged": unchanged,
+        "restated": len(locked_keys),
+        "reason": reason,
+    }
+    ref = ", ".join(batch.files) if batch.files else "batch"
+    append_events(conn, [*events, *change_events, NewEvent(actor, "import", ref, summary)])
+    return ImportResult(
+        entities_added=e_added,
+        entities_updated=e_updated,
+        entities_unchanged=e_unchanged,
+        observations_added=added,
+        observations_updated=updated,
+        observations_unchanged=unchanged,
+        warnings=tuple(batch.warnings),
+    )
+
+
+def _payload_of(row: dict[str, Any]) -> dict[str, Any]:
+    return _obs_payload(
+        version=row["version"],
+        raw_value=row["raw_value"],
+        raw_unit=row["raw_unit"],
+        value=row["value"],
+        unit=row["unit"],
+        source=row["source"],
+        comment=row["comment"],
+        status=row["status"],
+    )

@@ -1,0 +1,224 @@
+"""Repository for calculation runs, their results and user factor overrides.
+
+The engine (:mod:`esgledger.calc`) never touches the database; this module
+stores what it returns and reads back what users imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+
+from esgledger.calc.result import MetricValue, RunResult
+from esgledger.catalog.factors import Factor
+from esgledger.errors import NotFoundError
+from esgledger.store.ledger import Ledger, check_actor
+from esgledger.store.schema_calc import calc_factor_overrides, calc_results, calc_runs
+
+__all__ = [
+    "FactorImport",
+    "RunInfo",
+    "factor_overrides",
+    "import_factor_overrides",
+    "list_runs",
+    "run_values",
+    "save_run",
+]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One stored calculation run."""
+
+    id: int
+    created_at: str
+    actor: str
+    boundary: str
+    gwp: str
+    periods: str
+    inputs_hash: str
+    factor_version: str
+    code_version: str
+    result_hash: str
+    n_values: int
+
+
+@dataclass(frozen=True)
+class FactorImport:
+    """What a factor import changed."""
+
+    added: int
+    updated: int
+    unchanged: int
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def save_run(ledger: Ledger, result: RunResult, *, actor: str) -> int:
+    """Store ``result`` (run metadata and every value) in one transaction; return the run id."""
+    check_actor(actor)
+    canonical = result.to_json()
+    result_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    periods = result.options.get("periods")
+    periods_text = ",".join(str(p) for p in periods) if isinstance(periods, list) else ""
+    with ledger.transaction() as conn:
+        run_id = conn.execute(
+            calc_runs.insert()
+            .values(
+                created_at=_now(),
+                actor=actor,
+                boundary=result.boundary,
+                gwp=result.gwp,
+                periods=periods_text,
+                inputs_hash=result.inputs_hash,
+                factor_version=result.factor_version,
+                code_version=result.code_version,
+                result_hash=result_hash,
+                n_values=len(result.values),
+            )
+            .returning(calc_runs.c.id)
+        ).scalar_one()
+        rows = [
+            {
+                "run_id": run_id,
+                "metric": v.metric,
+                "entity": v.entity,
+                "period": v.period,
+                "value": v.value,
+                "unit": v.unit,
+                "lineage_ref": v.lineage_ref,
+            }
+            for v in result.values
+        ]
+        for start in range(0, len(rows), 5000):
+            conn.execute(calc_results.insert(), rows[start : start + 5000])
+        ledger.append_audit(
+            conn,
+            actor=actor,
+            action="calc.run",
+            ref=str(run_id),
+            payload={
+                "boundary": result.boundary,
+                "gwp": result.gwp,
+                "inputs_hash": result.inputs_hash,
+                "factor_version": result.factor_version,
+                "result_hash": result_hash,
+            },
+        )
+    return int(run_id)
+
+
+def list_runs(ledger: Ledger) -> list[RunInfo]:
+    """Stored runs, oldest first."""
+    with ledger.read() as conn:
+        rows = conn.execute(select(calc_runs).order_by(calc_runs.c.id)).all()
+    return [RunInfo(**dict(r._mapping)) for r in rows]
+
+
+def run_values(ledger: Ledger, run_id: int | None = None) -> list[MetricValue]:
+    """The values of run ``run_id`` (default: the latest run), sorted by metric, entity, period."""
+    with ledger.read() as conn:
+        if run_id is None:
+            run_id = conn.execute(select(func.max(calc_runs.c.id))).scalar()
+            if run_id is None:
+                raise NotFoundError("no calculation run yet", hint="run: esgledger compute")
+        run = conn.execute(select(calc_runs).where(calc_runs.c.id == run_id)).first()
+        if run is None:
+            raise NotFoundError(f"no calculation run {run_id}")
+        rows = conn.execute(
+            select(calc_results)
+            .where(calc_results.c.run_id == run_id)
+            .order_by(calc_results.c.metric, calc_results.c.entity, calc_results.c.period)
+        ).all()
+    return [
+        MetricValue(r.metric, r.entity, r.period, run.boundary, r.value, r.unit, r.lineage_ref)
+        for r in rows
+    ]
+
+
+def factor_overrides(ledger: Ledger) -> list[Factor]:
+    """Every user factor imported into this ledger."""
+    with ledger.read() as conn:
+        rows = conn.execute(
+            select(calc_factor_overrides).order_by(calc_factor_overrides.c.factor_id)
+        ).all()
+    return [
+        Factor(
+            kind=r.kind,
+            subject=r.subject,
+            value=r.value,
+            unit=r.unit,
+            region=r.region,
+            entity=r.entity,
+            year_from=r.year_from,
+            year_to=r.year_to,
+            source=r.source,
+            edition=r.edition,
+            table=r.table_ref,
+            confidence=r.confidence,
+            note=r.note,
+            origin="user",
+        )
+        for r in rows
+    ]
+
+
+def import_factor_overrides(
+    ledger: Ledger, factors: Sequence[Factor], *, actor: str, file: str
+) -> FactorImport:
+    """Add or replace user factors (keyed by factor id) in one audited transaction."""
+    check_actor(actor)
+    added = updated = unchanged = 0
+    current = {f.id: f for f in factor_overrides(ledger)}
+    with ledger.transaction() as conn:
+        changed = []
+        for f in factors:
+            old = current.get(f.id)
+            if old is not None and _same(old, f):
+                unchanged += 1
+                continue
+            if old is not None:
+                conn.execute(
+                    delete(calc_factor_overrides).where(calc_factor_overrides.c.factor_id == f.id)
+                )
+                updated += 1
+            else:
+                added += 1
+            conn.execute(
+                calc_factor_overrides.insert().values(
+                    factor_id=f.id,
+                    kind=f.kind,
+                    subject=f.subject,
+                    region=f.region,
+                    entity=f.entity,
+                    year_from=f.year_from,
+                    year_to=f.year_to,
+                    value=f.value,
+                    unit=f.unit,
+                    source=f.source,
+                    edition=f.edition,
+                    table_ref=f.table,
+                    confidence=f.confidence,
+                    note=f.note,
+                    imported_at=_now(),
+                    imported_by=actor,
+                    file=file,
+                )
+            )
+            changed.append({"id": f.id, "value": f.value, "unit": f.unit, "old": old and old.value})
+        if changed:
+            ledger.append_audit(
+                conn, actor=actor, action="factors.import", ref=file, payload=changed
+            )
+    return FactorImport(added, updated, unchanged)
+
+
+def _same(a: Factor, b: Factor) -> bool:
+    keys = ("value", "unit", "source", "edition", "table", "confidence", "note")
+    return all(getattr(a, k) == getattr(b, k) for k in keys)

@@ -1,0 +1,250 @@
+"""Factor library: the worked checks of FACTORS.md, provenance, selection rule, user files."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from esgledger.calc import compute
+from esgledger.catalog.factors import (
+    FACTOR_COLUMNS,
+    Factor,
+    canonical_unit,
+    load_factors,
+    read_factor_file,
+    region_chain,
+)
+from esgledger.errors import CalcError, ValidationError
+from esgledger.model import Entity, Observation
+
+CO2_PER_C = 44 / 12
+
+
+def one_entity(region: str = "CN") -> list[Entity]:
+    return [Entity("E", "E", "E", None, "group", None, "operational", region)]
+
+
+def obs(entity: str, period: str, indicator: str, value: float, unit: str) -> Observation:
+    return Observation(entity, period, indicator, value, unit, str(value), unit, source="test")
+
+
+def scope(metric: str, observations: list[Observation], region: str = "CN") -> float:
+    result = compute(one_entity(region), observations)
+    period = observations[0].period[:4]
+    value = result.value(metric, "E", period).value
+    assert value is not None
+    return value
+
+
+# --- FACTORS.md worked checks -------------------------------------------------------
+
+
+def test_diesel_1000_kg_is_3_0959_tco2():
+    # 1,000 kg = 1 t diesel; NCV 42.652 GJ/t, carbon 20.20 tC/TJ, oxidation 0.98 (China
+    # enterprise GHG guidelines): 1 * 0.042652 TJ * 20.20 * 0.98 * 44/12 = 3.0959 tCO2
+    expected = 1 * 42.652e-3 * 20.20 * 0.98 * CO2_PER_C
+    assert math.isclose(expected, 3.0959, rel_tol=5e-5)
+    got = scope("ghg.scope1.co2", [obs("E", "2024", "fuel.diesel", 1.0, "t")])
+    assert math.isclose(got, expected, rel_tol=1e-9)
+
+
+def test_natural_gas_10000_m3_is_21_622_tco2():
+    # 10,000 m3 = 1 x 10^4 m3; NCV 389.31 GJ/10^4 m3, carbon 15.30 tC/TJ, oxidation 0.99:
+    # 0.38931 TJ * 15.30 * 0.99 * 44/12 = 21.622 tCO2
+    expected = 0.38931 * 15.30 * 0.99 * CO2_PER_C
+    assert math.isclose(expected, 21.622, rel_tol=5e-5)
+    got = scope("ghg.scope1.co2", [obs("E", "2024", "fuel.natural_gas", 10_000.0, "m3")])
+    assert math.isclose(got, expected, rel_tol=1e-9)
+
+
+def test_1000_mwh_at_2022_national_is_536_6_tco2():
+    # MEE/NBS 2022 national grid factor 0.5366 tCO2/MWh: 1,000 * 0.5366 = 536.6
+    got = scope(
+        "ghg.scope2.location",
+        [obs("E", "2022", "energy.electricity.purchased", 1000.0, "MWh")],
+        region="CN",
+    )
+    assert math.isclose(got, 536.6, rel_tol=1e-12)
+
+
+def test_100_gj_heat_is_11_tco2():
+    # purchased heat 0.11 tCO2/GJ: 100 * 0.11 = 11
+    got = scope("ghg.scope2.location", [obs("E", "2024", "energy.heat.purchased", 100.0, "GJ")])
+    assert math.isclose(got, 11.0, rel_tol=1e-12)
+    market = scope("ghg.scope2.market", [obs("E", "2024", "energy.heat.purchased", 100.0, "GJ")])
+    assert math.isclose(market, 11.0, rel_tol=1e-12)
+
+
+def test_steam_by_enthalpy_method():
+    # (2777 - 83.74) kJ/kg = 2.69326 GJ/t; 10 t -> 26.9326 GJ
+    # energy: 26.9326 GJ * 0.03412 tce/GJ (0.03412 kgce/MJ) = 0.918940 tce
+    # Scope 2: 26.9326 GJ * 0.11 tCO2/GJ = 2.962586 tCO2
+    rows = [obs("E", "2024", "energy.steam.purchased", 10.0, "t")]
+    gj = 10 * (2777 - 83.74) / 1000
+    assert math.isclose(scope("energy.total_tce", rows), gj * 0.03412, rel_tol=1e-12)
+    assert math.isclose(scope("ghg.scope2.location", rows), gj * 0.11, rel_tol=1e-12)
+    legacy = compute(one_entity(), rows, steam_method="table")
+    # legacy table: 0.1286 kgce/kg -> 10 t * 0.1286 = 1.286 tce
+    assert math.isclose(legacy.value("energy.total_tce", "E", 2024).value or 0, 1.286)
+
+
+@pytest.mark.parametrize(
+    ("fuel", "per_unit", "expected"),
+    [
+        # derived CO2 factors of FACTORS.md: NCV * carbon content * oxidation * 44/12
+        ("fuel.raw_coal", 1.0, 1.9003),
+        ("fuel.coke", 1.0, 2.8604),
+        ("fuel.gasoline", 1.0, 2.9251),
+        ("fuel.diesel", 1.0, 3.0959),
+        ("fuel.natural_gas", 1e4, 21.622),
+        ("fuel.coke_oven_gas", 1e4, 8.864),
+    ],
+)
+def test_derived_co2_factors_match_the_reference_table(fuel, per_unit, expected):
+    fs = load_factors()
+    sel = {
+        k: fs.select(k, (fuel,), entity="", region="CN", year=2024)
+        for k in ("ncv", "carbon_content", "oxidation")
+    }
+    assert all(s is not None for s in sel.values())
+    ncv = sel["ncv"].factor.canonical_value()  # GJ per canonical unit (t or m3)
+    derived = ncv * per_unit / 1000 * sel["carbon_content"].factor.value
+    derived *= sel["oxidation"].factor.value * CO2_PER_C
+    assert math.isclose(derived, expected, rel_tol=2e-4)
+
+
+def test_electricity_equivalent_value_and_gwp_sets():
+    fs = load_factors()
+    elec = fs.select("tce", ("energy.electricity",), entity="", region="", year=2024)
+    assert elec is not None
+    # GB/T 2589-2020 tabulates 0.1229 kgce/kWh: 860 kcal/kWh / 7000 kcal/kgce = 0.122857.
+    # (The strict 3600 kJ / 29307 kJ = 0.122837 rounds to 0.1228; the table value is used.)
+    assert elec.factor.value == 0.1229
+    assert round(860 / 7000, 4) == 0.1229
+    assert math.isclose(elec.factor.canonical_value(), 0.1229)  # tce/MWh
+    gwp = {f.subject: f.value for f in fs.search(kind="gwp")}
+    assert (gwp["AR6.CH4"], gwp["AR6.N2O"]) == (27.9, 273)
+    assert (gwp["AR5.CH4"], gwp["AR5.N2O"]) == (28, 265)
+    assert (gwp["AR4.CH4"], gwp["AR4.N2O"]) == (25, 298)
+
+
+def test_gwp_set_changes_ch4_and_n2o():
+    # 1 t coal: 0.020908 TJ; CH4 10 kg/TJ and N2O 1.5 kg/TJ (IPCC 2006 Table 2.3)
+    rows = [obs("E", "2024", "fuel.raw_coal", 1.0, "t")]
+    tj = 20.908e-3
+    for gwp, (g_ch4, g_n2o) in {"AR6": (27.9, 273), "AR5": (28, 265), "AR4": (25, 298)}.items():
+        r = compute(one_entity(), rows, gwp=gwp)
+        assert math.isclose(r.value("ghg.scope1.ch4", "E", 2024).value or 0, tj * 0.010 * g_ch4)
+        assert math.isclose(r.value("ghg.scope1.n2o", "E", 2024).value or 0, tj * 0.0015 * g_n2o)
+    with pytest.raises(CalcError, match="unknown GWP set"):
+        compute(one_entity(), rows, gwp="AR3")
+
+
+# --- provenance and selection ------------------------------------------------------
+
+
+def test_every_default_row_has_provenance():
+    fs = load_factors()
+    assert len(fs) > 100
+    for f in fs.factors:
+        assert f.source, f.id
+        assert f.confidence in {"high", "medium", "low"}, f.id
+        if canonical_unit(f.kind, f.subject) is not None:
+            f.canonical_value()  # the unit converts
+    ids = [f.id for f in fs.factors]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("region", "year", "value", "why"),
+    [
+        ("CN-NM", 2022, 0.6849, "province CN-NM for 2022"),
+        ("CN-NM", 2024, 0.6849, "latest earlier year 2022"),  # 2023 not published
+        ("CN-JS", 2023, 0.5500, "regional grid CN-GRID-E"),  # no Jiangsu row: East grid
+        ("CN-JX", 2023, 0.5752, "latest earlier year 2022"),  # province before region
+        ("CN-GS", 2024, 0.5543, "regional grid CN-GRID-NW"),
+        ("CN", 2021, 0.5568, "national"),
+        ("CN-NM", 2019, 0.7025, "earliest later year 2021"),
+    ],
+)
+def test_grid_selection_rule(region, year, value, why):
+    sel = load_factors().select(
+        "grid", ("energy.electricity",), entity="X", region=region, year=year
+    )
+    assert sel is not None
+    assert sel.factor.value == value
+    assert why in sel.reason
+
+
+def test_region_chain_maps_provinces_to_grids():
+    assert region_chain("CN-NM") == ("CN-NM", "CN-GRID-N", "CN", "")
+    assert region_chain("CN-GD") == ("CN-GD", "CN-GRID-S", "CN", "")
+    assert region_chain("US") == ("US", "")
+
+
+def test_missing_grid_factor_is_a_calc_error_naming_the_region():
+    rows = [obs("E", "2024", "energy.electricity.purchased", 1.0, "MWh")]
+    with pytest.raises(CalcError, match="region US, 2024: no grid"):
+        compute(one_entity("US"), rows)
+
+
+def test_user_override_per_entity_and_year():
+    # a measured NCV of 43.0 GJ/t for E's diesel in 2024 only
+    text = (
+        "kind,subject,entity,year_from,year_to,value,unit,source\n"
+        "ncv,fuel.diesel,E,2024,2024,43.0,GJ/t,lab report 2024-17\n"
+    )
+    fs = load_factors().with_overrides(read_factor_file(text, known_entities={"E"}))
+    rows = [obs("E", "2024", "fuel.diesel", 1.0, "t"), obs("E", "2023", "fuel.diesel", 1.0, "t")]
+    r = compute(one_entity(), rows, fs)
+    assert math.isclose(
+        r.value("ghg.scope1.co2", "E", 2024).value or 0, 43.0e-3 * 20.2 * 0.98 * CO2_PER_C
+    )
+    assert math.isclose(
+        r.value("ghg.scope1.co2", "E", 2023).value or 0, 42.652e-3 * 20.2 * 0.98 * CO2_PER_C
+    )
+    factors = r.explain("ghg.scope1.co2", "E", 2024)["lineage"]["entities"][0]["observations"][0][
+        "factors"
+    ]
+    ncv = next(f for f in factors if f["role"] == "net calorific value")
+    assert ncv["origin"] == "user"
+    assert ncv["source"] == "lab report 2024-17"
+    assert "user factor for entity E" in ncv["why"]
+    assert fs.version != load_factors().version
+
+
+def test_bad_factor_file_lists_every_problem():
+    text = (
+        "kind,subject,entity,year_from,year_to,value,unit\n"
+        "ncv,fuel.diesel,E,2024,2024,abc,GJ/t\n"  # row 2: value
+        "grid,energy.electricity,NOPE,,,0.5,tCO2/MWh\n"  # row 3: entity
+        "magic,fuel.diesel,,,,1,t\n"  # row 4: kind
+        "ncv,fuel.diesel,,2025,2024,42,GJ/t\n"  # row 5: years
+        "ncv,fuel.diesel,,,,42,kg\n"  # row 6: unit of the wrong dimension
+        "scope3,not.an.indicator,,,,1,tCO2e/t\n"  # row 7: subject
+    )
+    with pytest.raises(ValidationError) as info:
+        read_factor_file(text, file="f.csv", known_entities={"E"})
+    got = {(p.row, p.column) for p in info.value.problems}
+    assert got == {
+        (2, "value"),
+        (3, "entity"),
+        (4, "kind"),
+        (5, "year_to"),
+        (6, "unit"),
+        (7, "subject"),
+    }
+    assert "nothing was written" in str(info.value)
+
+
+def test_factor_file_needs_the_required_columns():
+    with pytest.raises(ValidationError, match="column named 'unit'"):
+        read_factor_file("kind,subject,value\nncv,fuel.diesel,1\n")
+
+
+def test_factor_columns_are_the_data_file_columns():
+    assert FACTOR_COLUMNS[:4] == ("kind", "subject", "region", "entity")
+    f = Factor("ncv", "fuel.diesel", 1.0, "GJ/t", entity="E", year_from=2024, year_to=2024)
+    assert f.id == "ncv:fuel.diesel:entity=E:2024-2024"
+    assert f.to_dict()["id"] == f.id

@@ -1,0 +1,58 @@
+"""CLI adapters: import (--dry-run, --json), export, template; errors exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from intake_helpers import BAD, BASE, HELD_OUT
+
+from esgledger.cli import run
+from esgledger.store import Ledger
+
+
+@pytest.fixture
+def db(any_db_url, monkeypatch):
+    monkeypatch.setenv("ESGLEDGER_DATABASE_URL", any_db_url)
+    return any_db_url
+
+
+def test_import_json_and_dry_run(db, capsys):
+    files = [str(HELD_OUT / "entities.csv"), str(HELD_OUT / "observations.csv")]
+    assert run(["import", *files, "--dry-run", "--json"]) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry["dry_run"] is True and dry["observations_added"] == 16
+    with Ledger.open(db) as led:
+        assert led.observations() == []
+    assert run(["import", *files, "--json"]) == 0
+    done = json.loads(capsys.readouterr().out)
+    assert (done["entities_added"], done["observations_added"]) == (6, 16)
+    assert done["warnings"][0]["row"] == 11 and "inclusion window" in done["warnings"][0]["message"]
+    assert run(["import", *files]) == 0
+    out = capsys.readouterr().out
+    assert "observations" in out and "16" in out and "2 warning(s)" in out
+
+
+def test_import_error_exits_2_without_traceback(db, capsys):
+    assert run(["import", str(BASE / "entities.csv")]) == 0
+    assert run(["import", str(BAD / "bad_number" / "observations.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "import rejected: 6 problems; nothing was written" in err
+    assert "row 2, column value" in err and "Traceback" not in err
+
+
+def test_export_and_template(db, tmp_path, capsys):
+    files = [str(HELD_OUT / "entities.csv"), str(HELD_OUT / "observations.csv")]
+    assert run(["import", *files]) == 0
+    assert run(["export", "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
+    assert (tmp_path / "csv" / "observations.csv").read_text(encoding="utf-8-sig").count("\n") == 17
+    assert run(["export", "--format", "xlsx", "--out", str(tmp_path / "all.xlsx")]) == 0
+    assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames == ["entities", "observations"]
+    assert run(["export", "--format", "pdf", "--out", str(tmp_path / "x")]) == 2
+    out = tmp_path / "xf.xlsx"
+    assert run(["template", "--entity", "XF", "--period", "2024", "-o", str(out)]) == 0
+    assert out.is_file()
+    assert run(["template", "--entity", "NOPE", "--period", "2024", "-o", str(out)]) == 2
+    assert run(["template", "--entity", "XF", "--period", "24", "-o", str(out)]) == 2
+    assert "bad period '24'" in capsys.readouterr().err

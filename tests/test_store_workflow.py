@@ -1,0 +1,147 @@
+"""Status workflow, approval locks and restatements (both engines)."""
+
+from __future__ import annotations
+
+import pytest
+
+from esgledger.errors import LockedError, StorageError
+from esgledger.store import approve, locks, review, submit
+from store_helpers import batch, obs
+
+
+@pytest.fixture
+def filled(ledger):
+    ledger.import_batch(
+        batch(
+            obs(period="2024"),
+            obs(period="2024-02", raw="90"),
+            obs(entity="JV", period="2024"),
+            obs(period="2023", raw="800"),
+        ),
+        actor="alice",
+    )
+    return ledger
+
+
+def _statuses(ledger, **kw):
+    return sorted((o.entity, o.period, o.status) for o in ledger.observations(**kw))
+
+
+def test_submit_review_approve_locks(filled):
+    led = filled
+    s = submit(led, period="2024", actor="alice")
+    assert (s.action, s.changed) == ("submit", 3)  # 2024 covers the year and its months
+    assert review(led, period="2024", actor="bob").changed == 3
+    a = approve(led, period="2024", actor="carol")
+    assert (a.changed, a.locked) == (3, True)
+    assert _statuses(led, year=2024) == [
+        ("JV", "2024", "approved"),
+        ("SUB", "2024", "approved"),
+        ("SUB", "2024-02", "approved"),
+    ]
+    assert _statuses(led, period="2023") == [("SUB", "2023", "draft")]
+    (lock,) = locks(led)
+    assert (lock.entity, lock.period, lock.locked_by) == ("*", "2024", "carol")
+    actions = [e.action for e in led.audit_events()][-3:]
+    assert actions == ["status.submit", "status.review", "status.approve"]
+    last = led.audit_events()[-1]
+    assert last.actor == "carol" and last.payload["count"] == 3 and last.payload["locked"] is True
+    assert led.verify_audit().events == len(led.audit_events())
+
+
+def test_approve_needs_every_value_reviewed(filled):
+    submit(filled, period="2024", entity="SUB", actor="alice")
+    with pytest.raises(StorageError, match=r"not reviewed yet \(1 draft, 2 submitted\)"):
+        approve(filled, period="2024", actor="carol")
+    assert locks(filled) == []
+
+
+def test_steps_only_move_from_the_previous_status(filled):
+    assert review(filled, period="2024", actor="bob").changed == 0  # nothing submitted yet
+    n = len(filled.audit_events())
+    assert len(filled.audit_events()) == n  # a no-op writes no event
+    assert submit(filled, period="2024-02", actor="alice").changed == 1
+    assert submit(filled, period="2024", entity="JV", actor="alice").changed == 1
+
+
+def test_change_to_locked_period_needs_a_reason(filled):
+    for step in (submit, review, approve):
+        step(filled, period="2024", entity="SUB", actor="carol")
+    before = filled.observations(history=True)
+    events = filled.audit_events()
+    with pytest.raises(
+        LockedError, match=r"1 value\(s\) fall in approved, locked periods: SUB/2024-02"
+    ):
+        filled.import_batch(
+            batch(obs(period="2024-02", raw="95"), obs(period="2023", raw="1")), actor="alice"
+        )
+    assert filled.observations(history=True) == before  # nothing written, not even the 2023 value
+    assert filled.audit_events() == events
+    # JV is not locked (the lock is for SUB only)
+    assert (
+        filled.import_batch(
+            batch(obs(entity="JV", period="2024", raw="5")), actor="a"
+        ).observations_updated
+        == 1
+    )
+
+
+def test_restatement_with_reason_is_audited(filled):
+    for step in (submit, review, approve):
+        step(filled, period="2024", actor="carol")
+    result = filled.import_batch(
+        batch(obs(period="2024", raw="1100"), obs(entity="GRP", period="2024-05", raw="3")),
+        actor="carol",
+        reason="meter recalibrated; invoice corrected",
+    )
+    assert (result.observations_updated, result.observations_added) == (1, 1)
+    cur = {(o.entity, o.period): o for o in filled.observations(year=2024)}
+    assert (cur["SUB", "2024"].version, cur["SUB", "2024"].value, cur["SUB", "2024"].status) == (
+        2,
+        1100.0,
+        "approved",
+    )
+    restated = filled.audit_events(action="observation.restate")
+    assert [e.ref for e in restated] == [
+        "SUB/2024/energy.electricity.purchased",
+        "GRP/2024-05/energy.electricity.purchased",
+    ]
+    assert restated[0].payload["reason"] == "meter recalibrated; invoice corrected"
+    assert restated[0].payload["old"]["value"] == 1000.0
+    assert restated[1].payload["old"] is None
+    summary = filled.audit_events(action="import")[-1]
+    assert summary.payload["restated"] == 2
+
+
+def test_locked_period_refuses_status_changes(filled):
+    for step in (submit, review, approve):
+        step(filled, period="2024", actor="carol")
+    filled.import_batch(
+        batch(obs(period="2024-06", raw="1")), actor="c", reason="late meter reading"
+    )
+    with pytest.raises(LockedError, match="cannot submit"):
+        submit(filled, period="2024", actor="alice")
+
+
+def test_approving_again_changes_nothing(filled):
+    for step in (submit, review, approve):
+        step(filled, period="2023", actor="carol")
+    n = len(filled.audit_events())
+    again = approve(filled, period="2023", actor="carol")
+    assert (again.changed, again.locked) == (0, False)
+    assert len(filled.audit_events()) == n
+
+
+def test_month_lock_covers_only_that_month(filled):
+    for step in (submit, review, approve):
+        step(filled, period="2024-02", actor="carol")
+    with pytest.raises(LockedError):
+        filled.import_batch(batch(obs(period="2024-02", raw="1")), actor="a")
+    assert (
+        filled.import_batch(batch(obs(period="2024", raw="2")), actor="a").observations_updated == 1
+    )
+
+
+def test_bad_period_rejected(filled):
+    with pytest.raises(StorageError, match="bad period '24'"):
+        submit(filled, period="24", actor="a")
