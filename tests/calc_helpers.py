@@ -83,18 +83,15 @@ GRID_2024 = {
 RESIDUAL_2024 = 0.6096  # national residual 2023 (latest earlier year)
 HEAT = 0.11  # tCO2/GJ
 
-SHARES = {
-    "operational": {
-        "GRP": 1, "SUBA": 1, "SUBB": 0, "JV": 0, "ASSOC": 0, "ACQ": 1, "DIV": 1,
-    },
-    "financial": {
-        "GRP": 1, "SUBA": 1, "SUBB": 1, "JV": 0.5, "ASSOC": 0, "ACQ": 1, "DIV": 1,
-    },
-    "equity": {
-        "GRP": 1, "SUBA": 1, "SUBB": 0.83, "JV": 0.83 * 0.5, "ASSOC": 0.30, "ACQ": 1,
-        "DIV": 1 * 0.60,
-    },
+# Each entity's link to its parent (GHG Protocol Corporate Standard, chapter 3):
+# operational control: 100 % if control=operational; financial control: 100 % if
+# operational or financial, a joint venture at its ownership; equity: ownership.
+LINKS = {
+    "operational": {"SUBA": 1, "SUBB": 0, "JV": 0, "ASSOC": 0, "ACQ": 1, "DIV": 1},
+    "financial": {"SUBA": 1, "SUBB": 1, "JV": 0.5, "ASSOC": 0, "ACQ": 1, "DIV": 1},
+    "equity": {"SUBA": 1, "SUBB": 0.83, "JV": 0.5, "ASSOC": 0.30, "ACQ": 1, "DIV": 0.60},
 }
+PARENT = {"SUBA": "GRP", "SUBB": "GRP", "JV": "SUBB", "ASSOC": "GRP", "ACQ": "GRP", "DIV": "SUBA"}
 
 # inclusion fractions of 2024 (a leap year: 366 days)
 DIV_FRACTION = 182 / 366  # 1 January to 30 June
@@ -157,8 +154,9 @@ CHILDREN = {
 
 
 def expected(boundary: str, node: str = "GRP") -> dict[str, float]:
-    """Consolidated 2024 figures for ``node`` (shares relative to ``node``)."""
-    share = SHARES[boundary]
+    """Consolidated 2024 figures for ``node``: each member's figures x the product of the
+    links on its path up to ``node`` (e.g. JV in GRP under equity: 0.50 * 0.83 = 0.415)."""
+    links = LINKS[boundary]
 
     def members(code: str) -> list[str]:
         out = [code]
@@ -168,9 +166,12 @@ def expected(boundary: str, node: str = "GRP") -> dict[str, float]:
 
     totals = dict.fromkeys(entity_figures("GRP"), 0.0)
     for code in members(node):
-        rel = share[code] / share[node] if share[node] else 0.0
+        share, cur = 1.0, code
+        while cur != node:
+            share *= links[cur]
+            cur = PARENT[cur]
         for k, v in entity_figures(code).items():
-            totals[k] += rel * v
+            totals[k] += share * v
     return totals
 
 

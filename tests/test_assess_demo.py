@@ -14,10 +14,24 @@ DATA = resources.files("esgledger.assess").joinpath("data")
 # The seed report's 2024 double-materiality tiers (topic codes of our catalogue).
 SEED_HIGHLY = {"innovation", "product_quality", "ohs", "climate", "energy"}
 SEED_MODERATELY = {
-    "training", "employment", "emissions", "customer_service", "supply_chain",
-    "investor_rights", "digital", "governance", "water", "disclosure", "data_privacy",
-    "compliance", "anti_corruption", "circular_economy", "national_strategy", "ip",
-    "esg_governance", "party_building",
+    "training",
+    "employment",
+    "emissions",
+    "customer_service",
+    "supply_chain",
+    "investor_rights",
+    "digital",
+    "governance",
+    "water",
+    "disclosure",
+    "data_privacy",
+    "compliance",
+    "anti_corruption",
+    "circular_economy",
+    "national_strategy",
+    "ip",
+    "esg_governance",
+    "party_building",
 }
 SEED_MATERIAL = {"env_compliance", "rural", "community", "green_operations", "biodiversity"}
 
@@ -74,4 +88,9 @@ def test_2023_differs_so_the_demo_shows_change():
     from esgledger.assess.materiality import compare
 
     moves = {c.topic: c.movement for c in compare(now.topics, prev.topics) if c.movement != "same"}
-    assert moves == {"energy": "up", "digital": "up", "data_privacy": "up", "green_operations": "down"}
+    assert moves == {
+        "energy": "up",
+        "digital": "up",
+        "data_privacy": "up",
+        "green_operations": "down",
+    }

@@ -34,9 +34,15 @@ def r(who, grp, topic, imp, fin):
 
 
 SURVEY = [
-    r("r1", "A", "t1", 5, 4), r("r2", "A", "t1", 4, 4), r("r3", "B", "t1", 3, 2),
-    r("r1", "A", "t2", 2, 5), r("r2", "A", "t2", 3, 5), r("r3", "B", "t2", 4, 4),
-    r("r1", "A", "t3", 2, 2), r("r2", "A", "t3", 3, 3), r("r3", "B", "t3", 2, 1),
+    r("r1", "A", "t1", 5, 4),
+    r("r2", "A", "t1", 4, 4),
+    r("r3", "B", "t1", 3, 2),
+    r("r1", "A", "t2", 2, 5),
+    r("r2", "A", "t2", 3, 5),
+    r("r3", "B", "t2", 4, 4),
+    r("r1", "A", "t3", 2, 2),
+    r("r2", "A", "t3", 3, 3),
+    r("r3", "B", "t3", 2, 1),
     r("r3", "B", "t4", 3, 3),  # only group B answered t4
 ]
 
@@ -45,7 +51,8 @@ def test_hand_built_survey_scores_and_tiers():
     res = assess(2024, TOPICS, groups=GROUPS, responses=SURVEY)
     got = {t.code: t for t in res.topics}
     # t1 impact: A mean (5+4)/2 = 4.5, B mean 3 -> 0.6*4.5 + 0.4*3 = 3.9
-    #    financial: A 4, B 2 -> 0.6*4 + 0.4*2 = 3.2; score max = 3.9 -> moderately (3.5 <= 3.9 < 4.0)
+    #    financial: A 4, B 2 -> 0.6*4 + 0.4*2 = 3.2
+    #    score = max = 3.9 -> moderately (3.5 <= 3.9 < 4.0)
     assert got["t1"].impact == pytest.approx(3.9)
     assert got["t1"].financial == pytest.approx(3.2)
     assert got["t1"].tier == "moderately material"
@@ -154,7 +161,10 @@ def test_result_json_shape():
     assert {"code", "name_en", "name_zh", "impact", "financial", "tier"} <= set(first)
     assert first["code"] == "t2"
     assert set(data["tiers"]) == {
-        "highly material", "moderately material", "material", "not material"
+        "highly material",
+        "moderately material",
+        "material",
+        "not material",
     }
 
 

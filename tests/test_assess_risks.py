@@ -38,7 +38,9 @@ def test_demo_register():
     cats = {i.category for i in reg.items}
     assert {"physical_acute", "physical_chronic", "transition_policy_legal"} <= cats
     assert [(h.code, h.from_year, h.to_year) for h in reg.horizons] == [
-        ("short", 2025, 2027), ("medium", 2028, 2035), ("long", 2036, 2060)
+        ("short", 2025, 2027),
+        ("medium", 2028, 2035),
+        ("long", 2036, 2060),
     ]
     top = reg.ranked()[0]
     assert (top.code, top.score) == ("OP-P1", 25)  # likelihood 5 x magnitude 5
@@ -48,16 +50,30 @@ def test_demo_register():
 
 def row(**kw):
     base = dict.fromkeys(RISK_COLUMNS, "")
-    base.update(code="R1", category="physical_acute", title_en="Heat", description_en="Hot",
-                horizons="short", likelihood="3", magnitude="2")
+    base.update(
+        code="R1",
+        category="physical_acute",
+        title_en="Heat",
+        description_en="Hot",
+        horizons="short",
+        likelihood="3",
+        magnitude="2",
+    )
     base.update(kw)
     return ",".join(base[c] for c in RISK_COLUMNS) + "\n"
 
 
 def test_amounts_with_chinese_units(tmp_path):
     p = tmp_path / "risks.csv"
-    p.write_text(HEAD + row(current_effect_min_cny="500万元", current_effect_max_cny="1.2亿元",
-                            anticipated_effect_max_cny="3000000"), encoding="utf-8")
+    p.write_text(
+        HEAD
+        + row(
+            current_effect_min_cny="500万元",
+            current_effect_max_cny="1.2亿元",
+            anticipated_effect_max_cny="3000000",
+        ),
+        encoding="utf-8",
+    )
     (item,) = read_register([p]).items
     # 500 万元 = 500 x 10^4 CNY; 1.2 亿元 = 1.2 x 10^8 CNY
     assert item.current_effect_min_cny == pytest.approx(5_000_000)
@@ -107,9 +123,9 @@ def test_export_import_is_the_identity_for_the_demo(tmp_path, fmt):
     assert read_register(paths) == reg
 
 
-text_st = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30
-).map(str.strip)
+text_st = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(
+    str.strip
+)
 amount_st = st.one_of(st.none(), st.integers(0, 10**12).map(float))
 item_st = st.builds(
     ClimateItem,
@@ -117,9 +133,13 @@ item_st = st.builds(
     category=st.sampled_from(sorted(CATEGORIES)),
     title_en=text_st.filter(bool),
     title_zh=text_st,
-    description_en=st.sampled_from(["=SUM(A1)", "-rising costs", "plain", "@x", "+1", "'=x", "'quoted"]),
+    description_en=st.sampled_from(
+        ["=SUM(A1)", "-rising costs", "plain", "@x", "+1", "'=x", "'quoted"]
+    ),
     description_zh=text_st,
-    horizons=st.sampled_from([("short",), ("short", "medium"), ("long",), ("short", "medium", "long")]),
+    horizons=st.sampled_from(
+        [("short",), ("short", "medium"), ("long",), ("short", "medium", "long")]
+    ),
     likelihood=st.integers(1, 5),
     magnitude=st.integers(1, 5),
     current_effect_min_cny=st.none(),
@@ -137,10 +157,18 @@ item_st = st.builds(
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(item_st, min_size=1, max_size=4, unique_by=lambda i: i.code), st.sampled_from(["csv", "xlsx"]))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(item_st, min_size=1, max_size=4, unique_by=lambda i: i.code),
+    st.sampled_from(["csv", "xlsx"]),
+)
 def test_round_trip_property(tmp_path_factory, items, fmt):
-    reg = ClimateRegister(tuple(items), (Horizon("short", 2025, 2027), Horizon("medium", 2028, 2035), Horizon("long", 2036, 2050)))
+    reg = ClimateRegister(
+        tuple(items),
+        (Horizon("short", 2025, 2027), Horizon("medium", 2028, 2035), Horizon("long", 2036, 2050)),
+    )
     d = tmp_path_factory.mktemp("rt")
     paths = write_register(reg, d / ("r" if fmt == "csv" else "r.xlsx"), fmt)
     assert read_register(paths) == reg

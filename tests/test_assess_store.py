@@ -39,7 +39,11 @@ RESPONSES = (
 @pytest.fixture
 def files(tmp_path):
     out = {}
-    for name, text in (("topics.csv", TOPICS), ("groups.csv", GROUPS), ("responses.csv", RESPONSES)):
+    for name, text in (
+        ("topics.csv", TOPICS),
+        ("groups.csv", GROUPS),
+        ("responses.csv", RESPONSES),
+    ):
         p = tmp_path / name
         p.write_text(text, encoding="utf-8")
         out[name] = p
@@ -62,7 +66,11 @@ def test_import_run_and_read_back(ledger, files):
     assert stored.topics == ran.topics
     # t2: impact 0.6*2.5 + 0.4*4 = 3.1, financial 0.6*5 + 0.4*4 = 4.6 -> highly material
     t2 = stored.topic("t2")
-    assert (t2.impact, t2.financial, t2.tier) == (pytest.approx(3.1), pytest.approx(4.6), "highly material")
+    assert (t2.impact, t2.financial, t2.tier) == (
+        pytest.approx(3.1),
+        pytest.approx(4.6),
+        "highly material",
+    )
     assert stored.topic("t1").tier == "moderately material"  # 3.9
     assert stored.topic("t3").tier == "not material"  # 2.3 / 1.9
     assert materiality_years(ledger) == [2024]
@@ -75,11 +83,14 @@ def test_bad_input_writes_nothing(ledger, files, tmp_path):
     import_materiality(ledger, list(files.values()), year=2024)
     before = count(ledger)
     bad = tmp_path / "bad.csv"
-    bad.write_text("respondent,group,topic,impact,financial\nr9,A,t1,3,3\nr9,Z,t2,0,3\n", encoding="utf-8")
+    bad.write_text(
+        "respondent,group,topic,impact,financial\nr9,A,t1,3,3\nr9,Z,t2,0,3\n", encoding="utf-8"
+    )
     with pytest.raises(ValidationError) as exc:
         import_materiality(ledger, [bad], year=2024)
     assert [str(p) for p in exc.value.problems] == [
-        "bad.csv, row 3, column group: got 'Z'; expected a stakeholder group code defined for the year",
+        "bad.csv, row 3, column group: got 'Z'; expected a stakeholder group code defined "
+        "for the year",
         "bad.csv, row 3, column impact: got '0'; expected a whole number from 1 to 5",
     ]
     assert count(ledger) == before  # the good row 2 was not written either
@@ -122,10 +133,18 @@ def test_thresholds_are_stored(ledger, files):
 def test_demo_round_trip(ledger):
     res = load_demo(ledger)
     counts = {k: len(v) for k, v in res.by_tier().items()}
-    assert counts == {"highly material": 5, "moderately material": 18, "material": 5, "not material": 0}
+    assert counts == {
+        "highly material": 5,
+        "moderately material": 18,
+        "material": 5,
+        "not material": 0,
+    }
     assert res.synthetic and res.previous_year == 2023
     assert {c.topic for c in res.changes if c.movement != "same"} == {
-        "energy", "digital", "data_privacy", "green_operations"
+        "energy",
+        "digital",
+        "data_privacy",
+        "green_operations",
     }
     reg = load_register(ledger)
     assert len(reg.items) == 13 and len(reg.horizons) == 3
@@ -142,7 +161,9 @@ def test_register_rejects_unknown_entities_when_the_ledger_has_some(ledger, tmp_
     from esgledger.model import Entity, ImportBatch
 
     ledger.import_batch(
-        ImportBatch((Entity("NRE", "Group", "集团", None, "group", None, "operational", "CN-NM"),), ()),
+        ImportBatch(
+            (Entity("NRE", "Group", "集团", None, "group", None, "operational", "CN-NM"),), ()
+        ),
         actor="tester",
     )
     from esgledger.store.assessments import demo_files

@@ -28,7 +28,9 @@ def lines(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
 
 
 def test_good_files_are_read(tmp_path):
-    groups = write(tmp_path, "groups.csv", "code,name_en,name_zh,weight\nA,Group A,甲,60\nB,Group B,乙,40\n")
+    groups = write(
+        tmp_path, "groups.csv", "code,name_en,name_zh,weight\nA,Group A,甲,60\nB,Group B,乙,40\n"
+    )
     resp = write(
         tmp_path,
         "responses.csv",
@@ -86,10 +88,22 @@ def test_duplicate_pairs_across_files(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        ("A,Group A,甲,0.5\nB,Group B,乙,0.3\n", "column weight: got '0.8'; expected weights that sum to 1 (or to 100 as %)"),
-        ("A,Group A,甲,50\nB,Group B,乙,30\n", "column weight: got '80'; expected weights that sum to 1 (or to 100 as %)"),
-        ("A,Group A,甲,-1\nB,Group B,乙,2\n", "row 2, column weight: got '-1'; expected a weight above 0"),
-        ("A,Group A,甲,0.5\nA,Group A2,甲2,0.5\n", "row 3, column code: got 'A'; expected a code not already used in row 2"),
+        (
+            "A,Group A,甲,0.5\nB,Group B,乙,0.3\n",
+            "column weight: got '0.8'; expected weights that sum to 1 (or to 100 as %)",
+        ),
+        (
+            "A,Group A,甲,50\nB,Group B,乙,30\n",
+            "column weight: got '80'; expected weights that sum to 1 (or to 100 as %)",
+        ),
+        (
+            "A,Group A,甲,-1\nB,Group B,乙,2\n",
+            "row 2, column weight: got '-1'; expected a weight above 0",
+        ),
+        (
+            "A,Group A,甲,0.5\nA,Group A2,甲2,0.5\n",
+            "row 3, column code: got 'A'; expected a code not already used in row 2",
+        ),
     ],
 )
 def test_bad_weights(tmp_path, rows, expected):
@@ -107,7 +121,10 @@ def test_responses_check_groups_of_the_same_batch(tmp_path):
 
 
 def test_expert_file_and_its_problems(tmp_path):
-    head = "expert,topic,scale,scope,irremediability,impact_likelihood,magnitude,financial_likelihood\n"
+    head = (
+        "expert,topic,scale,scope,irremediability,impact_likelihood,magnitude,"
+        "financial_likelihood\n"
+    )
     good = write(tmp_path, "expert.csv", head + "x,t1,5,4,3,4,5,5\n")
     batch = read_survey_files([good], known_topics=TOPICS, known_groups=[])
     assert batch.expert[0].impact == 4.0  # sqrt((5+4+3)/3 * 4)
@@ -130,9 +147,7 @@ def test_topics_file_problems(tmp_path):
     f = write(
         tmp_path,
         "topics.csv",
-        "code,name_en,name_zh,dimension,sse,gri\n"
-        "ok,Fine,好,E,1,GRI 305\n"
-        "Bad Code,X,,Q,22,305\n",
+        "code,name_en,name_zh,dimension,sse,gri\nok,Fine,好,E,1,GRI 305\nBad Code,X,,Q,22,305\n",
     )
     with pytest.raises(ValidationError) as exc:
         topics_from_file(str(f))

@@ -259,3 +259,30 @@ def test_group_total_change() -> None:
         "from 200 t in 2023 to 110 t in 2024 (beyond ±30 %)"
     )
     assert g.id != finding_id("yoy_change", "G", "energy.steam.purchased", "2024")
+
+
+def test_peer_outlier_when_most_peers_are_equal() -> None:
+    # five entities at 2.0 MWh/t and one at 4.0: median 2.0, MAD = 0, so the
+    # mean absolute deviation is used: (0 × 5 + 2.0) / 6 = 0.3333;
+    # σ ≈ 1.253314 × 0.3333 = 0.41777; z(F) = (4.0 - 2.0) / 0.41777 = +4.79 > 3.5
+    ratios = {"A": 2.0, "B": 2.0, "C": 2.0, "D": 2.0, "E": 2.0, "F": 4.0}
+    ents = [ent("G", None)] + [ent(c) for c in ratios]
+    rows = []
+    for code, r in ratios.items():
+        rows.append(obs(code, "2024", "production.reo", 100.0))
+        rows.append(obs(code, "2024", "energy.electricity.purchased", 100.0 * r))
+    [f] = only(run(rows, ents, config=CheckConfig()), "peer_outlier")
+    assert f.entity == "F"
+    assert f.message.endswith("robust z = +4.8)")
+    assert pytest.approx(4.787, abs=1e-3) == 2.0 / (1.253314 * 2.0 / 6)
+
+
+def test_peers_equal_up_to_rounding_are_not_outliers() -> None:
+    # 13.99 m3/t for everyone, one off by float rounding only (the demo's illustrative split)
+    ents = [ent("G", None)] + [ent(c) for c in "ABCDEF"]
+    rows = []
+    for i, code in enumerate("ABCDEF"):
+        reo = 1000.0 + i
+        water = 13.99 * reo * (1 + (1e-15 if code == "F" else 0))
+        rows += [obs(code, "2023", "production.reo", reo), obs(code, "2023", "water.fresh", water)]
+    assert only(run(rows, ents, config=CheckConfig()), "peer_outlier") == []

@@ -138,3 +138,11 @@ def test_targets_bad_file(db: str, tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "targets[0].metric" in err and "targets[0].entities" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["targets"], ["check"], ["check", "ack"]], ids=" ".join)
+def test_help_and_docs(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([*argv, "--help"]) == 0
+    assert "Usage" in capsys.readouterr().out
+    doc = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"## esgledger {' '.join(argv)}\n" in doc

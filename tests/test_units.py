@@ -47,3 +47,15 @@ units = st.sampled_from(["kWh", "MWh", "GWh", "万千瓦时", "GJ", "tce", "kgce
 def test_round_trip(value, a, b):
     back = convert(convert(value, a, b), b, a)
     assert math.isclose(back, value, rel_tol=1e-12, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("value", "src", "dst", "expected"),
+    [
+        (13.47, "m3/tREO", "m3/t", 13.47),  # tREO is a tonne of oxide-equivalent output
+        (1, "kgCO2e/m3", "tCO2e/万立方米", 10.0),  # 1 kg/m3 x 10 000 m3 = 10 t
+        (1, "km2", "m2", 1_000_000.0),
+    ],
+)
+def test_powers_inside_compound_units(value, src, dst, expected):
+    assert math.isclose(convert(value, src, dst), expected, rel_tol=1e-12)

@@ -56,6 +56,9 @@ _ALIASES: dict[str, str] = {
 }
 
 _SPACE = re.compile(r"\s+")
+# m3 / m2 / m³ inside compound units (m3/tREO, kgCO2e/m3); pint would read "m3" as a name.
+_POWER = re.compile(r"(?<![A-Za-z_])(m|km|cm|mm)([23²³])(?![A-Za-z0-9_])")
+_SUPERSCRIPT = {"²": "2", "³": "3"}
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +73,11 @@ def registry() -> Any:
 def normalize_unit_text(text: str) -> str:
     """Map a unit as users write it to a pint expression (no registry needed)."""
     cleaned = _SPACE.sub(" ", text.strip())
-    return _ALIASES.get(cleaned, cleaned)
+    if cleaned in _ALIASES:
+        return _ALIASES[cleaned]
+    return _POWER.sub(
+        lambda m: f"{m.group(1)}**{_SUPERSCRIPT.get(m.group(2), m.group(2))}", cleaned
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -148,7 +148,9 @@ def matrix_chart(
         ax.set_aspect("equal")
         ax.set_xlabel("财务重要性" if zh else "Financial materiality")
         ax.set_ylabel("影响重要性" if zh else "Impact materiality")
-        title = f"{result.year}年双重重要性矩阵" if zh else f"Double materiality matrix {result.year}"
+        title = (
+            f"{result.year}年双重重要性矩阵" if zh else f"Double materiality matrix {result.year}"
+        )
         ax.set_title(title, fontsize=12, weight="bold")
         ax.grid(False)
         for side in ("top", "right"):
@@ -165,7 +167,9 @@ def matrix_chart(
         y = 0.93
         for r in result.topics:
             name = r.name_zh if zh else r.name_en
-            fig.text(0.61, y, f"{r.rank:>2}", fontsize=8.5, color=TIER_COLOURS[r.tier], weight="bold")
+            fig.text(
+                0.61, y, f"{r.rank:>2}", fontsize=8.5, color=TIER_COLOURS[r.tier], weight="bold"
+            )
             fig.text(0.64, y, name, fontsize=8.5, color="#212121")
             y -= step
         if result.synthetic:

@@ -296,7 +296,9 @@ def survey_scores(
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for r in responses:
         if r.group not in weights:
-            raise CalcError(f"response of {r.respondent!r} names group {r.group!r}, which has no weight")
+            raise CalcError(
+                f"response of {r.respondent!r} names group {r.group!r}, which has no weight"
+            )
         acc = sums[(r.topic, r.group)]
         acc[0] += r.impact
         acc[1] += r.financial
@@ -306,13 +308,13 @@ def survey_scores(
         w_total = imp = fin = 0.0
         n = 0
         for g in groups:
-            acc = sums.get((t.code, g.code))
-            if not acc:
+            got = sums.get((t.code, g.code))
+            if not got:
                 continue
             w_total += g.weight
-            imp += g.weight * acc[0] / acc[2]
-            fin += g.weight * acc[1] / acc[2]
-            n += int(acc[2])
+            imp += g.weight * got[0] / got[2]
+            fin += g.weight * got[1] / got[2]
+            n += int(got[2])
         if n == 0 or w_total <= 0:
             continue
         out.append(
@@ -322,7 +324,7 @@ def survey_scores(
 
 
 def expert_scores(topics: Sequence[Topic], scores: Iterable[ExpertScore]) -> list[TopicScore]:
-    """Expert scores per topic: the mean over experts of each expert's impact and financial score."""
+    """Expert scores per topic: the mean over experts of each expert's two axis scores."""
     acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for s in scores:
         a = acc[s.topic]
@@ -394,9 +396,7 @@ def sensitivity(
     return tuple(items)
 
 
-def compare(
-    current: Sequence[TopicResult], previous: Sequence[TopicResult]
-) -> tuple[Change, ...]:
+def compare(current: Sequence[TopicResult], previous: Sequence[TopicResult]) -> tuple[Change, ...]:
     """Each topic's change against the previous assessment (current rank order, then dropped)."""
     prev = {p.code: p for p in previous}
     order = {t: i for i, t in enumerate(TIERS)}

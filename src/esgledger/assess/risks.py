@@ -278,7 +278,7 @@ def parse_horizons(table: Table) -> tuple[list[Horizon], list[Problem]]:
                     Problem(f, row.number, "to_year", str(years[1]), f"a year from {years[0]} on")
                 )
             else:
-                out.append(Horizon(code, years[0], years[1]))  # type: ignore[arg-type]
+                out.append(Horizon(code, years[0], years[1]))
     out.sort(key=lambda h: HORIZONS.index(h.code))
     return out, problems
 
@@ -290,9 +290,7 @@ def parse_register(
     known_entities: Collection[str] | None = None,
 ) -> tuple[list[ClimateItem], list[Problem]]:
     """Check a register table; returns the items and every problem found."""
-    problems = require_columns(
-        table, ("code", "category", "horizons", "likelihood", "magnitude")
-    )
+    problems = require_columns(table, ("code", "category", "horizons", "likelihood", "magnitude"))
     if problems:
         return [], problems
     f = table.file
@@ -306,7 +304,9 @@ def parse_register(
         if not _CODE.match(code):
             problems.append(Problem(f, n, "code", code, "a code of letters, digits, _ . -"))
         elif code in seen:
-            problems.append(Problem(f, n, "code", code, f"a code not already used in row {seen[code]}"))
+            problems.append(
+                Problem(f, n, "code", code, f"a code not already used in row {seen[code]}")
+            )
         else:
             seen[code] = n
         cat = row.get("category")
@@ -325,7 +325,9 @@ def parse_register(
             if h not in HORIZONS:
                 problems.append(Problem(f, n, "horizons", h, "short, medium or long"))
             elif defined and h not in defined:
-                problems.append(Problem(f, n, "horizons", h, "a horizon defined in the horizons table"))
+                problems.append(
+                    Problem(f, n, "horizons", h, "a horizon defined in the horizons table")
+                )
         scores = []
         for col in ("likelihood", "magnitude"):
             t = row.get(col)
@@ -427,7 +429,9 @@ def read_register(
     codes = [i.code for i in items]
     if len(codes) != len(set(codes)):
         dup = sorted({c for c in codes if codes.count(c) > 1})
-        problems.append(Problem("register", None, "code", ", ".join(dup), "codes unique across files"))
+        problems.append(
+            Problem("register", None, "code", ", ".join(dup), "codes unique across files")
+        )
     if problems:
         raise ValidationError(problems, what="climate register")
     return ClimateRegister(tuple(items), tuple(use))

@@ -154,12 +154,16 @@ def parse_responses(
             problems.append(Problem(f, row.number, "respondent", "", "a respondent identifier"))
         if grp not in group_set:
             problems.append(
-                Problem(f, row.number, "group", grp, "a stakeholder group code defined for the year")
+                Problem(
+                    f, row.number, "group", grp, "a stakeholder group code defined for the year"
+                )
             )
         elif who and who in respondent_groups and respondent_groups[who][0] != grp:
             g0, where = respondent_groups[who]
             problems.append(
-                Problem(f, row.number, "group", grp, f"{g0!r}, the group given for {who!r} at {where}")
+                Problem(
+                    f, row.number, "group", grp, f"{g0!r}, the group given for {who!r} at {where}"
+                )
             )
         if topic not in topic_set:
             problems.append(Problem(f, row.number, "topic", topic, "a topic code of the catalogue"))
@@ -173,7 +177,11 @@ def parse_responses(
         if who and topic and key in seen:
             problems.append(
                 Problem(
-                    f, row.number, "topic", topic, f"one answer per respondent and topic ({seen[key]})"
+                    f,
+                    row.number,
+                    "topic",
+                    topic,
+                    f"one answer per respondent and topic ({seen[key]})",
                 )
             )
         elif who and topic:
@@ -204,7 +212,9 @@ def parse_expert(
         if topic not in topic_set:
             problems.append(Problem(f, row.number, "topic", topic, "a topic code of the catalogue"))
         elif (who, topic) in seen:
-            problems.append(Problem(f, row.number, "topic", topic, "one scoring per expert and topic"))
+            problems.append(
+                Problem(f, row.number, "topic", topic, "one scoring per expert and topic")
+            )
         seen.add((who, topic))
         values: list[int] = []
         for col in EXPERT_COLUMNS[2:]:

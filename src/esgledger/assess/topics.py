@@ -121,7 +121,7 @@ def parse_topics(table: Table) -> list[Topic]:
                     Problem(f, row.number, "gri", g, "a GRI standard such as 'GRI 305'")
                 )
         if dim in DIMENSIONS:
-            topics.append(Topic(code, name_en, name_zh, dim, tuple(sse), tuple(gri)))  # type: ignore[arg-type]
+            topics.append(Topic(code, name_en, name_zh, dim, tuple(sse), tuple(gri)))
     if not table.rows:
         problems.append(Problem(table.file, None, None, None, "at least one topic"))
     if problems:

@@ -10,7 +10,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-import click
+from rich.markup import escape
 
 from esgledger.cli.app import app, err_console
 from esgledger.errors import EsgError
@@ -45,27 +45,31 @@ def _register() -> None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI with ``argv`` and return the exit code (used by main and tests)."""
+    """Run the CLI with ``argv`` and return the exit code (used by main and tests).
+
+    Usage errors are reported by typer itself (exit 2); an EsgError becomes one
+    message on stderr and its exit code (2).
+    """
     _register()
     try:
-        result = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        app(args=list(argv) if argv is not None else None, standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        err_console.print(str(code), markup=False)
+        return 1
     except EsgError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
         if exc.hint:
             err_console.print(f"hint: {exc.hint}", markup=False)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return int(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("aborted")
-        return 130
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 def main() -> None:

@@ -75,7 +75,8 @@ def materiality_import_cmd(
     verb = "would import" if dry_run else "imported"
     console.print(
         f"{verb} for {res.year}: {res.topics} topics, {res.groups} groups, "
-        f"{res.responses} responses, {res.expert} expert scores"
+        f"{res.responses} responses, {res.expert} expert scores",
+        soft_wrap=True,
     )
 
 
@@ -93,8 +94,7 @@ def materiality_run_cmd(
 ) -> None:
     """Score the year's survey (or expert scores), assign tiers and store the result."""
     from esgledger.assess.materiality import Thresholds
-    from esgledger.errors import ValidationError
-    from esgledger.errors import Problem
+    from esgledger.errors import Problem, ValidationError
     from esgledger.store.assessments import run_materiality
 
     if method not in (None, "survey", "expert"):
@@ -106,7 +106,10 @@ def materiality_run_cmd(
         emit_json(res.as_dict())
         return
     counts = ", ".join(f"{len(v)} {k}" for k, v in res.by_tier().items())
-    console.print(f"materiality {year} ({res.method}, {res.respondents} respondents): {counts}")
+    console.print(
+        f"materiality {year} ({res.method}, {res.respondents} respondents): {counts}",
+        soft_wrap=True,
+    )
 
 
 @materiality_app.command("show")
@@ -152,9 +155,9 @@ def materiality_show_cmd(
     console.print(table)
     if res.sensitivity:
         names = sorted({s.topic for s in res.sensitivity})
-        console.print(f"sensitive to a ±0.25 threshold move: {', '.join(names)}")
+        console.print(f"sensitive to a ±0.25 threshold move: {', '.join(names)}", soft_wrap=True)
     if chart is not None:
-        console.print(f"matrix chart written to {chart}")
+        console.print(f"matrix chart written to {chart}", soft_wrap=True)
 
 
 @materiality_app.command("questionnaire")
@@ -164,7 +167,7 @@ def materiality_questionnaire_cmd(
     respondent: Annotated[str, typer.Option(help="Pre-fill this respondent id.")] = "",
     group: Annotated[str, typer.Option(help="Pre-fill this stakeholder group code.")] = "",
 ) -> None:
-    """Write the survey questionnaire workbook (importable with `materiality import` once filled)."""
+    """Write the questionnaire workbook (read by `materiality import` once filled)."""
     from esgledger.assess.survey import write_questionnaire
     from esgledger.store.assessments import load_groups, load_topics
 
@@ -172,7 +175,7 @@ def materiality_questionnaire_cmd(
         topics = load_topics(ledger)
         groups = load_groups(ledger, year)
     write_questionnaire(out, topics, groups, year=year, respondent=respondent, group=group)
-    console.print(f"questionnaire with {len(topics)} topics written to {out}")
+    console.print(f"questionnaire with {len(topics)} topics written to {out}", soft_wrap=True)
 
 
 @risks_app.command("import")
@@ -185,7 +188,8 @@ def risks_import_cmd(files: FilesArg, dry_run: DryRunOpt = False) -> None:
     verb = "would import" if dry_run else "imported"
     console.print(
         f"{verb} {len(reg.risks)} risks, {len(reg.opportunities)} opportunities, "
-        f"{len(reg.horizons)} horizons"
+        f"{len(reg.horizons)} horizons",
+        soft_wrap=True,
     )
 
 
@@ -227,7 +231,7 @@ def risks_show_cmd(
         )
     console.print(table)
     if heatmap is not None:
-        console.print(f"heat map written to {heatmap}")
+        console.print(f"heat map written to {heatmap}", soft_wrap=True)
 
 
 @risks_app.command("export")
@@ -243,4 +247,4 @@ def risks_export_cmd(
     with _open() as ledger:
         reg = load_register(ledger)
     paths = write_register(reg, out, fmt)
-    console.print("written: " + ", ".join(str(p) for p in paths))
+    console.print("written: " + ", ".join(str(p) for p in paths), soft_wrap=True)

@@ -127,7 +127,7 @@ def _norm_header(cells: list[str]) -> list[str]:
 def _csv_rows(records: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     for row_number, cells in enumerate(records, start=2):
         if any(cells):
-            yield row_number, [restore(c) for c in cells]
+            yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
 
 
 def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
@@ -179,7 +179,7 @@ def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
 
 def _sheet_rows(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     for row_number, cells in rows:
-        yield row_number, [restore(c) for c in cells]
+        yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
 
 
 def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:

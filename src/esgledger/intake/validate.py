@@ -203,23 +203,25 @@ class ObservationChecker:
         self.indicators = indicators if indicators is not None else load_indicators()
         self.progress = progress
         self.seen: dict[tuple[str, str, str], tuple[str, int]] = {}
-        self._periods: dict[str, Period | None] = {}
+        self._periods: dict[str, tuple[Period, str] | None] = {}
         self._factors: dict[tuple[str, str], float | str] = {}
         self._windows: dict[tuple[str, str], bool] = {}
         self.observations: list[Observation] = []
         self.skipped: dict[str, list[int]] = {}
 
-    def _period(self, text: str) -> Period | None:
+    def _period(self, text: str) -> tuple[Period, str] | None:
+        """The period and its normal text (``2024``, ``2024-03``), or None if it is bad."""
         try:
             return self._periods[text]
         except KeyError:
             pass
         try:
-            period: Period | None = Period.parse(text)
+            period = Period.parse(text)
+            found: tuple[Period, str] | None = (period, str(period))
         except EsgError:
-            period = None
-        self._periods[text] = period
-        return period
+            found = None
+        self._periods[text] = found
+        return found
 
     def _factor(self, raw_unit: str, ind: Indicator) -> float | str:
         """The factor from ``raw_unit`` to the indicator's unit, or what was expected."""
@@ -290,7 +292,8 @@ class ObservationChecker:
                     )
                 )
             period_text = cells[i_period].strip()
-            period = self._period(period_text)
+            parsed = self._period(period_text)
+            period, period_key = (None, "") if parsed is None else parsed
             if period is None:
                 expected = "a period YYYY or YYYY-MM"
                 if _ISO_DATE.fullmatch(period_text):
@@ -324,7 +327,6 @@ class ObservationChecker:
                 factor = self._factor(raw_unit, ind)
                 if isinstance(factor, str):
                     problems.append(Problem(file, row, "unit", raw_unit, factor))
-            period_key = "" if period is None else str(period)
             if entity is not None and period is not None and ind is not None:
                 key = (code, period_key, ind_code)
                 first = seen.get(key)

@@ -63,6 +63,9 @@ CHECKS: tuple[str, ...] = (
 # 0.6745 = the 0.75 quantile of the standard normal, so that MAD/0.6745 estimates σ
 # (Iglewicz & Hoaglin 1993, "How to Detect and Handle Outliers"; cut-off 3.5).
 _MAD_SCALE = 0.6745
+# when MAD is 0 (over half the peers equal), σ ≈ 1.253314 × mean absolute deviation
+# around the median (sqrt(π/2); the same paper's fallback).
+_MEANAD_SCALE = 1.253314
 
 
 @dataclass(frozen=True)
@@ -515,10 +518,15 @@ def _check_peers(data: _Data, config: CheckConfig) -> Iterable[Finding]:
             xs = [v for _e, v, _u in items]
             med = statistics.median(xs)
             mad = statistics.median(abs(x - med) for x in xs)
-            if mad == 0:
+            if mad > 0:
+                scale = mad / _MAD_SCALE
+            else:  # most peers equal: fall back to the mean absolute deviation
+                scale = _MEANAD_SCALE * statistics.fmean(abs(x - med) for x in xs)
+            if scale <= 1e-9 * abs(med):  # peers equal up to rounding
                 continue
             for entity, x, unit in items:
-                z = _MAD_SCALE * (x - med) / mad
+                z = (x - med) / scale
+                shown = unit.replace("**", "")
                 if abs(z) > config.z_limit:
                     yield make_finding(
                         "peer_outlier",
@@ -526,8 +534,8 @@ def _check_peers(data: _Data, config: CheckConfig) -> Iterable[Finding]:
                         entity,
                         name,
                         str(year),
-                        f"{name} is {_fmt(x)} {unit}, far from the {len(items)} peer "
-                        f"entities (median {_fmt(med)} {unit}, robust z = {z:+.1f})",
+                        f"{name} is {_fmt(x)} {shown}, far from the {len(items)} peer "
+                        f"entities (median {_fmt(med)} {shown}, robust z = {z:+.1f})",
                     )
 
 

@@ -36,9 +36,6 @@ _GRID = "#d9dee3"
 
 def _rc() -> dict[str, Any]:
     font = find_cjk_font()
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(font.path))
     return {
         "font.family": [font.family, "DejaVu Sans"],
         "font.size": 9,

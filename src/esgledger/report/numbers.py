@@ -20,7 +20,11 @@ _UNITS_EN: dict[str, str] = {
     "m3": "m³",
     "m**3": "m³",
     "percent": "%",
-    "person": "persons",
+    "person": "people",
+    "person_time": "person-times",
+    "hour": "hours",
+    "h": "hours",
+    "case": "",
     "dimensionless": "",
     "1": "",
     "CNY": "CNY",
@@ -50,6 +54,11 @@ _UNITS_ZH: dict[str, str] = {
     "hour": "小时",
     "percent": "%",
     "%": "%",
+    "case": "",
+    "person_time": "人次",
+    "day": "天",
+    "MW": "兆瓦",
+    "hectare": "公顷",
     "dimensionless": "",
     "1": "",
 }
@@ -69,6 +78,8 @@ def unit_label(unit: str, lang: Lang) -> str:
 def _decimals(value: float, unit: str) -> int:
     if is_percent(unit):
         return 1
+    if value == round(value) and abs(value) < 1e15:
+        return 0
     size = abs(value)
     if size >= 100 or size == 0:
         return 0

@@ -19,7 +19,7 @@ This module reads; it never writes to the ledger.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +122,11 @@ def _add_calc(data: ReportData, result: RunResult, run: str, labels: Any) -> Non
 
 
 def _add_observed(
-    data: ReportData, entities: Sequence[Entity], observations: Sequence[Observation], labels: Any
+    data: ReportData,
+    entities: Sequence[Entity],
+    observations: Sequence[Observation],
+    labels: Any,
+    share: Callable[[str], float],
 ) -> None:
     from esgledger.calc.targets import observed_values
 
@@ -153,11 +157,15 @@ def _add_observed(
         if (code, data.root, period) in data.data:
             continue
         if code in summable:
-            total = sum(by_entity.values())
+            weights = {e: share(e) for e in by_entity}
+            counted = [e for e, w in weights.items() if w > 0]
+            if not counted:
+                continue
+            total = sum(v * weights[e] for e, v in by_entity.items())
             source = (
                 "observation"
-                if list(by_entity) == [data.root]
-                else f"sum of {len(by_entity)} entities' observations"
+                if counted == [data.root]
+                else f"sum of {len(counted)} entities' observations ({data.boundary} boundary)"
             )
         elif data.root in by_entity:
             total, source = by_entity[data.root], "observation"
@@ -285,9 +293,17 @@ def collect_from(
     period: int,
     *,
     result: RunResult | None = None,
-    years: int = 4,
+    boundary: str = "operational",
 ) -> ReportData:
-    """Report data from plain entities, observations and (optionally) an engine run."""
+    """Report data from plain entities, observations and (optionally) an engine run.
+
+    Group figures of summable indicators are consolidated over the entity tree
+    with the engine's boundary rules (``calc.boundary``): operational or
+    financial control count an entity fully or not at all, equity share by
+    its ownership chain.
+    """
+    from esgledger.calc.boundary import build_tree
+
     if not entities:
         raise ReportError(
             "the ledger has no entities",
@@ -302,12 +318,18 @@ def collect_from(
         entity_names={e.code: (e.name_en, e.name_zh) for e in entities},
     )
     labels = _frameworks_of()
+    data.boundary = boundary
+    tree = build_tree(entities, boundary)  # type: ignore[arg-type]
+
+    def share(code: str) -> float:
+        return tree.share(code, root.code) if code in tree.ancestors else 0.0
+
     if result is not None:
         run = f"calc-{result.inputs_hash[:12]}"
         data.run_id = run
         data.boundary = result.boundary
         _add_calc(data, result, run, labels)
-    _add_observed(data, entities, observations, labels)
+    _add_observed(data, entities, observations, labels, share)
     included = [e for e in entities if e.included_on(root_period_end(period))]
     data.add(
         Datum(
@@ -320,7 +342,6 @@ def collect_from(
             source="entities included at the end of the period",
         )
     )
-    _ = years
     return data
 
 
@@ -356,7 +377,7 @@ def collect(
         periods=list(range(first, period + 1)),
         boundary=boundary,  # type: ignore[arg-type]
     )
-    data = collect_from(entities, observations, period, result=result, years=years)
+    data = collect_from(entities, observations, period, result=result, boundary=boundary)
     if targets is not None:
         _add_targets(data, targets, list(range(first, period + 1)), data.root)
     _add_assessments(data, ledger)
