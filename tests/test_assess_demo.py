@@ -80,6 +80,12 @@ def test_one_topic_recomputed_by_hand_from_the_file():
     means = {g: sum(v) / len(v) for g, v in by_group.items()}
     expected = sum(weights[g] * m for g, m in means.items()) / sum(weights[g] for g in means)
     assert abs(res.topic("climate").impact - expected) < 5e-5
+    # the figures printed in docs/materiality.md
+    assert (means["management"], len(by_group["management"])) == (61 / 14, 14)
+    assert res.topic("climate").impact == 4.3636
+    assert res.topic("climate").financial == 4.2502
+    assert res.topic("climate").tier == "highly material"
+    assert "climate" not in {s.topic for s in res.sensitivity}
 
 
 def test_2023_differs_so_the_demo_shows_change():

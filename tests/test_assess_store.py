@@ -172,3 +172,44 @@ def test_register_rejects_unknown_entities_when_the_ledger_has_some(ledger, tmp_
     with pytest.raises(ValidationError, match="column entities: got 'SMELTING'"):
         import_register(ledger, [f["demo_risks.csv"], f["demo_horizons.csv"]])
     assert load_register(ledger).items == ()
+
+
+def test_expert_method_round_trip(ledger, tmp_path):
+    p = tmp_path / "expert.csv"
+    p.write_text(
+        "expert,topic,scale,scope,irremediability,impact_likelihood,magnitude,"
+        "financial_likelihood\n"
+        "x,climate,5,4,3,4,5,5\n"  # impact sqrt(4*4) = 4, financial sqrt(5*5) = 5
+        "y,climate,2,2,2,2,3,3\n",  # impact sqrt(2*2) = 2, financial sqrt(3*3) = 3
+        encoding="utf-8",
+    )
+    res = import_materiality(ledger, [p], year=2024)
+    assert res.expert == 2
+    ran = run_materiality(ledger, 2024)  # no responses -> expert method
+    assert ran.method == "expert"
+    got = materiality_result(ledger, 2024)
+    climate = got.topic("climate")
+    # mean over experts: impact (4 + 2) / 2 = 3.0, financial (5 + 3) / 2 = 4.0 -> highly
+    assert (climate.impact, climate.financial, climate.tier) == (3.0, 4.0, "highly material")
+    assert got.method == "expert" and got.respondents == 2
+    assert len(load_topics(ledger)) == 28  # the default catalogue was stored
+
+
+def test_topics_import_needs_no_year(ledger, files, tmp_path):
+    res = import_materiality(ledger, [files["topics.csv"]], year=None)
+    assert res.topics == 3 and [t.code for t in load_topics(ledger)] == ["t1", "t2", "t3"]
+    with pytest.raises(
+        ValidationError,
+        match="responses.csv, row 1: got 'responses'; expected only topics without --year",
+    ):
+        import_materiality(ledger, [files["responses.csv"]], year=None)
+    # a second topics file adds and updates, it does not remove
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "code,name_en,name_zh,dimension,sse,gri\nt1,Renamed,改名,E,,\nt9,Nine,九,S,,\n",
+        encoding="utf-8",
+    )
+    import_materiality(ledger, [more], year=None)
+    topics = load_topics(ledger)
+    assert [t.code for t in topics] == ["t1", "t2", "t3", "t9"]
+    assert topics[0].name_en == "Renamed"

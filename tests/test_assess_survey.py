@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from esgledger.assess.materiality import Group, assess
+from esgledger.assess.materiality import Group, Response, assess
 from esgledger.assess.survey import read_survey_files, write_questionnaire
+from esgledger.assess.synthetic import survey_csv
 from esgledger.assess.topics import Topic, default_topics, topics_from_file
 from esgledger.errors import ValidationError
 
@@ -195,3 +198,30 @@ def test_questionnaire_bad_cell_is_reported(tmp_path):
     assert lines(exc)[1] == (
         "  - q.xlsx, row 2, column impact: got '9'; expected a whole number from 1 to 5"
     )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,10}", fullmatch=True).map(str.strip),
+            st.sampled_from(["t1", "t2"]),
+            st.integers(1, 5),
+            st.integers(1, 5),
+        ),
+        max_size=20,
+        unique_by=lambda x: (x[0], x[1]),
+    )
+)
+def test_responses_csv_round_trip(tmp_path_factory, rows):
+    # each respondent keeps one group (the first letter decides it)
+    responses = [
+        Response(who, "A" if who[0] < "N" else "B", topic, imp, fin)
+        for who, topic, imp, fin in rows
+    ]
+    p = tmp_path_factory.mktemp("rt") / "responses.csv"
+    p.write_text(survey_csv(responses), encoding="utf-8")
+    batch = read_survey_files([p], known_topics=TOPICS, known_groups=GROUPS)
+    assert list(batch.responses) == responses

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -258,3 +260,52 @@ def test_printer_parenthesises_only_when_needed() -> None:
     assert str(parse("((a)) + (b * c)")) == "a + b * c"
     assert str(parse("a - (b - c)")) == "a - (b - c)"
     assert str(parse("-(a + b) * 2.50")) == "-(a + b) * 2.5"
+
+
+def _reference(node: object) -> float | None:
+    """A direct evaluator for number-only trees (None on division by zero)."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Neg):
+        inner = _reference(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, Call):  # sum
+        parts = [_reference(a) for a in node.args]
+        return None if any(p is None for p in parts) else math.fsum(parts)  # type: ignore[arg-type]
+    assert isinstance(node, Bin)
+    a, b = _reference(node.left), _reference(node.right)
+    if a is None or b is None:
+        return None
+    if node.op == "/":
+        return None if b == 0 else a / b
+    return a + b if node.op == "+" else a - b if node.op == "-" else a * b
+
+
+_small = st.integers(min_value=0, max_value=50).map(lambda n: Num(float(n)))
+
+
+def _numeric_tree(children: st.SearchStrategy) -> st.SearchStrategy:  # type: ignore[type-arg]
+    return st.one_of(
+        children.map(Neg),
+        st.tuples(st.sampled_from("+-*/"), children, children).map(lambda t: Bin(*t)),
+        st.lists(children, min_size=1, max_size=3).map(lambda xs: Call("sum", tuple(xs))),
+    )
+
+
+@given(tree=st.recursive(_small, _numeric_tree, max_leaves=10))
+def test_property_evaluation_matches_reference(tree: object) -> None:
+    text = to_text(tree)  # type: ignore[arg-type]
+    got = evaluate({"x": text}, {})["x"]
+    want = _reference(tree)
+    if want is None:
+        assert got.value is None and got.reason is not None
+    else:
+        assert got.value == pytest.approx(want, rel=1e-9, abs=1e-9)
+
+
+def test_bad_input_unit_names_the_code() -> None:
+    from esgledger.errors import UnitError
+
+    with pytest.raises(UnitError) as err:
+        evaluate({"x": "a * 2"}, {"a": (1, "bananas")})
+    assert err.value.message == "the value of a: unknown unit 'bananas'"

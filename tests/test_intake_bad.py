@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from intake_helpers import BAD, BASE, OBS_HEADER, snapshot, sqlite_bytes, write
 
 from esgledger.errors import ValidationError
 from esgledger.intake import import_files
 from esgledger.store import Ledger
+from intake_helpers import BAD, BASE, OBS_HEADER, snapshot, sqlite_bytes, write
 
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 
@@ -56,8 +56,7 @@ def test_problem_fields_name_file_row_column_value(ledger):
     )
 
 
-def test_ten_thousand_rows_one_bad_cell(tmp_path, sqlite_url):
-    """A 10,000-row file with one bad cell names that row and column; nothing is written."""
+def _ten_thousand_rows(tmp_path):
     keys = [
         (e, ind, year, month)
         for e in ("SMELT", "GANSU", "JV", "GRP")
@@ -70,21 +69,42 @@ def test_ten_thousand_rows_one_bad_cell(tmp_path, sqlite_url):
     for i, (e, ind, year, month) in enumerate(keys[:10_000]):
         value = "12x.5" if i == 7_321 else f"{i}.5"
         lines.append(f"{e},{year}-{month:02d},{ind},{value},{units[ind]},m,\n")
-    path = write(tmp_path / "observations.csv", "".join(lines))
+    return write(tmp_path / "observations.csv", "".join(lines))
+
+
+# data row i sits on spreadsheet row i + 2 (the header is row 1): bad row 7,321 → row 7,323
+TEN_K_MESSAGE = (
+    "import rejected: 1 problem; nothing was written\n"
+    "  - observations.csv, row 7323, column value: got '12x.5'; "
+    "expected a number such as 1234.5 or 1,234.5"
+)
+
+
+def test_ten_thousand_rows_one_bad_cell_sqlite_bytes(tmp_path, sqlite_url):
+    """A 10,000-row file with one bad cell names that row and column; nothing is written."""
+    path = _ten_thousand_rows(tmp_path)
     with Ledger.open(sqlite_url) as led:
         import_files(led, [BASE / "entities.csv"], actor="tester")
     before = sqlite_bytes(sqlite_url)
     with Ledger.open(sqlite_url) as led, pytest.raises(ValidationError) as info:
         import_files(led, [path], actor="tester")
-    # data row i sits on spreadsheet row i + 2 (the header is row 1)
-    assert info.value.message == (
-        "import rejected: 1 problem; nothing was written\n"
-        "  - observations.csv, row 7323, column value: got '12x.5'; "
-        "expected a number such as 1234.5 or 1,234.5"
-    )
+    assert info.value.message == TEN_K_MESSAGE
     assert sqlite_bytes(sqlite_url) == before
     with Ledger.open(sqlite_url) as led:
         assert led.observations() == []
+
+
+def test_ten_thousand_rows_one_bad_cell_both_engines(tmp_path, ledger):
+    path = _ten_thousand_rows(tmp_path)
+    import_files(ledger, [BASE / "entities.csv"], actor="tester")
+    before = snapshot(ledger)
+    with pytest.raises(ValidationError) as info:
+        import_files(ledger, [path], actor="tester")
+    assert info.value.message == TEN_K_MESSAGE
+    assert snapshot(ledger) == before
+    # the same file without the bad cell imports completely
+    path.write_text(path.read_text(encoding="utf-8").replace("12x.5", "7321.5"), encoding="utf-8")
+    assert import_files(ledger, [path], actor="tester").observations_added == 10_000
 
 
 def test_missing_file_is_a_problem(tmp_path, ledger):

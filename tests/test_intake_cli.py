@@ -6,10 +6,10 @@ import json
 
 import openpyxl
 import pytest
-from intake_helpers import BAD, BASE, HELD_OUT
 
 from esgledger.cli import run
 from esgledger.store import Ledger
+from intake_helpers import BAD, BASE, HELD_OUT
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from intake_helpers import HELD_OUT
 
 from esgledger.intake import export_ledger, import_files, read_files, write_csv, write_xlsx
 from esgledger.intake.validate import CN_REGIONS
 from esgledger.model import Entity, Observation
 from esgledger.store import Ledger
 from esgledger.units import convert
+from intake_helpers import HELD_OUT
 
 # -- strategies --------------------------------------------------------------------------
 
@@ -274,3 +274,17 @@ def test_reimport_unchanged_and_changed_value_makes_a_version(ledger, tmp_path):
     history = ledger.observations(entity="BT", indicator="fuel.diesel", history=True)
     assert [(o.version, o.raw_value) for o in history] == [(1, "12.5"), (2, "13")]
     assert _current(ledger)[("BT", "2024", "fuel.diesel")].value == 13.0
+
+
+def test_children_before_parents_in_the_file(ledger, tmp_path):
+    path = tmp_path / "entities.csv"
+    path.write_text(
+        "code,name_en,name_zh,parent,type,ownership_pct,control,region,included_from,included_to\n"
+        "C,C,丙,B,branch,,operational,CN-NM,,\n"
+        "B,B,乙,A,subsidiary,70,operational,CN-NM,,\n"
+        "A,A,甲,,group,,operational,CN-NM,,\n",
+        encoding="utf-8",
+    )
+    result = import_files(ledger, [path], actor="tester")
+    assert result.entities_added == 3
+    assert {e.code: e.parent for e in ledger.entities()} == {"A": None, "B": "A", "C": "B"}

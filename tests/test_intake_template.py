@@ -6,12 +6,12 @@ import math
 
 import openpyxl
 import pytest
-from intake_helpers import BASE
 
 from esgledger.catalog.indicators import load_indicators
 from esgledger.errors import NotFoundError
 from esgledger.intake import import_files, template
 from esgledger.intake.collection import unit_choices
+from intake_helpers import BASE
 
 
 @pytest.fixture

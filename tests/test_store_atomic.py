@@ -81,3 +81,24 @@ def test_concurrent_writers_keep_one_chain(any_db_url):
         report = led.verify_audit()
         assert report.events == 30
         assert sorted(e.actor for e in led.audit_events()) == ["a"] * 15 + ["b"] * 15
+
+
+def test_concurrent_first_open_migrates_once(any_db_url):
+    """Two processes opening a brand-new database at once both end up at head."""
+    results: list[object] = []
+
+    def opener() -> None:
+        try:
+            with Ledger.open(any_db_url) as led:
+                results.append(led.revision())
+        except BaseException as exc:  # pragma: no cover - reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    from esgledger.store.migrate import head_revision
+
+    assert results == [head_revision(), head_revision()]

@@ -195,3 +195,9 @@ def test_sqlite_pragmas(sqlite_url):
     with Ledger.open(sqlite_url) as led, led.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_non_finite_value_rejected(ledger):
+    with pytest.raises(StorageError, match="non-finite value nan"):
+        ledger.import_batch(batch(obs(raw="NaN", value=float("nan"))), actor="alice")
+    assert ledger.observations() == []

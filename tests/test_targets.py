@@ -230,3 +230,14 @@ def test_cap_already_met_at_baseline() -> None:
     over = {**under, ("energy.total_tce", "A", 2025): Value(290_000, "tce")}
     [p] = assess_targets([t], over)
     assert (p.year, p.status, p.progress_pct) == (2025, "off track", 0.0)
+
+
+def test_demo_targets_file_is_valid() -> None:
+    from importlib import resources
+
+    demo = resources.files("esgledger").joinpath("demo/data/targets.yaml")
+    if not demo.is_file():
+        pytest.skip("the demo data set has no targets.yaml yet")
+    targets = load_targets(demo.read_text(encoding="utf-8"), file="demo/data/targets.yaml")
+    assert targets
+    assert all(t.target_year > t.baseline_year for t in targets)

@@ -123,25 +123,23 @@ def matrix_chart(
         for value in (th.material, th.moderately, th.highly):
             ax.plot([value, value], [lo, value], color="#bdbdbd", lw=0.8, ls="--", zorder=1)
             ax.plot([lo, value], [value, value], color="#bdbdbd", lw=0.8, ls="--", zorder=1)
-        for r in result.topics:
-            ax.scatter(
-                [r.financial],
-                [r.impact],
-                s=170,
-                color=TIER_COLOURS[r.tier],
-                edgecolors="white",
-                linewidths=0.8,
-                zorder=3,
-            )
+        points = [(r.financial, r.impact) for r in result.topics]
+        spots = _spread(points, min_gap=(hi - lo) * 0.036)
+        for r, (x, y), (lx, ly) in zip(result.topics, points, spots, strict=True):
+            colour = TIER_COLOURS[r.tier]
+            ax.scatter([x], [y], s=14, color=colour, zorder=3)
+            if (lx, ly) != (x, y):
+                ax.plot([x, lx], [y, ly], color=colour, lw=0.6, zorder=2)
             ax.annotate(
                 str(r.rank),
-                (r.financial, r.impact),
+                (lx, ly),
                 ha="center",
                 va="center",
-                fontsize=7,
+                fontsize=6.5,
                 color="white",
                 weight="bold",
-                zorder=4,
+                zorder=5,
+                bbox={"boxstyle": "circle,pad=0.25", "fc": colour, "ec": "white", "lw": 0.6},
             )
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
@@ -176,6 +174,38 @@ def matrix_chart(
             note = "演示数据：问卷答复为合成数据" if zh else "Demo: survey answers are synthetic"
             fig.text(0.07, 0.01, note, fontsize=7, color="#757575")
         return _save(fig, path, form)
+
+
+def _spread(
+    points: Sequence[tuple[float, float]], *, min_gap: float, rounds: int = 200
+) -> list[tuple[float, float]]:
+    """Label positions near ``points`` but at least ``min_gap`` apart (a small, deterministic
+    repulsion; each label is also pulled back towards its point)."""
+    spots = [list(p) for p in points]
+    n = len(spots)
+    for _ in range(rounds):
+        moved = False
+        for i in range(n):
+            for j in range(i + 1, n):
+                dx = spots[j][0] - spots[i][0]
+                dy = spots[j][1] - spots[i][1]
+                dist = (dx * dx + dy * dy) ** 0.5
+                if dist >= min_gap:
+                    continue
+                if dist < 1e-9:  # same spot: separate along a fixed direction
+                    dx, dy, dist = 0.6, 0.8, 1.0
+                push = (min_gap - dist) / 2 / dist
+                spots[i][0] -= dx * push
+                spots[i][1] -= dy * push
+                spots[j][0] += dx * push
+                spots[j][1] += dy * push
+                moved = True
+        for k in range(n):
+            spots[k][0] += (points[k][0] - spots[k][0]) * 0.02
+            spots[k][1] += (points[k][1] - spots[k][1]) * 0.02
+        if not moved:
+            break
+    return [(sp[0], sp[1]) for sp in spots]
 
 
 def _heat_colour(score: int) -> str:

@@ -246,12 +246,14 @@ def read_survey_files(
     *,
     known_topics: Sequence[Topic],
     known_groups: Sequence[Group],
+    topics_only: bool = False,
 ) -> SurveyBatch:
     """Read and validate topic, group, response and expert files together.
 
     Responses are checked against ``known_topics`` plus any topics in the
     batch, and against the groups of the batch when it has a groups table
-    (they replace the year's groups), else against ``known_groups``.
+    (they replace the year's groups), else against ``known_groups``. With
+    ``topics_only`` (no assessment year given) any other table is a problem.
     """
     problems: list[Problem] = []
     tables: dict[str, list[Table]] = {"topics": [], "groups": [], "responses": [], "expert": []}
@@ -259,7 +261,18 @@ def read_survey_files(
         found = False
         for t in read_tables(path):
             kind = _kind(t)
-            if kind:
+            if kind and kind != "topics" and topics_only:
+                problems.append(
+                    Problem(
+                        t.file,
+                        1,
+                        None,
+                        t.name,
+                        "only topics without --year (groups and scores belong to a year)",
+                    )
+                )
+                found = True
+            elif kind:
                 tables[kind].append(t)
                 found = True
         if not found:

@@ -2,14 +2,19 @@
 
 Pure: no database, no files. The maths runs in bulk on polars frames:
 
-1. observations become a row frame (year, month, inclusion fraction);
-2. each distinct (entity, year, indicator) gets its coefficients from the
-   factor library (:mod:`esgledger.calc.sources`) — a small Python loop over
-   distinct keys, not over rows;
-3. contributions (tce, CO2, CH4, N2O, process, Scope 2, Scope 3, output) are
-   column arithmetic on the row frame, which is kept as the lineage;
+1. observations become a row frame: integer keys for entity, indicator, year
+   and month, the inclusion fraction of each row and ``q`` = value x fraction;
+2. each distinct (factor group, year, indicator) gets its coefficients from
+   the factor library (:mod:`esgledger.calc.sources`) — a small Python loop
+   over distinct keys (a few thousand at most), never over rows;
+3. ``q`` is summed per (entity, year, indicator); the coefficients multiply
+   those sums (contributions are linear in ``q``), giving per-source tce, CO2,
+   CH4, N2O, process, Scope 2 and Scope 3 figures;
 4. sums per entity and year are consolidated over the entity tree with the
-   boundary's shares (a closure table join), then derived metrics follow.
+   boundary's shares (a closure-table join), then derived metrics follow.
+
+The row frame and the coefficient table are kept in the result: that is the
+lineage, from which :meth:`RunResult.explain` rebuilds every contribution.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 import polars as pl
 
@@ -25,10 +31,10 @@ from esgledger.calc.boundary import Boundary, Tree, build_tree
 from esgledger.calc.formula import Value, evaluate
 from esgledger.calc.metrics import GJ_PER_TCE, INTENSITIES, METRICS
 from esgledger.calc.result import RunResult
-from esgledger.calc.sources import COEF_COLUMNS, Coefficients, classify, resolve
+from esgledger.calc.sources import COEF_COLUMNS, Coefficients, SourceClass, classify, resolve
 from esgledger.catalog.factors import FactorSet, Selection, load_factors
-from esgledger.errors import CalcError
-from esgledger.model import Entity, Observation
+from esgledger.errors import CalcError, EsgError
+from esgledger.model import Entity, Observation, Period
 
 __all__ = ["GWP_SETS", "compute", "observations_frame"]
 
@@ -108,19 +114,27 @@ def observations_frame(observations: Sequence[Observation] | pl.DataFrame) -> pl
 
 
 def _entities_frame(tree: Tree, override_entities: frozenset[str]) -> pl.DataFrame:
+    """Per entity: region, override key, factor group id and inclusion window."""
     codes = sorted(tree.entities)
+    regions = [tree.entities[c].region.strip() for c in codes]
+    ekeys = [c if c in override_entities else "" for c in codes]
+    groups = {pair: i for i, pair in enumerate(sorted(set(zip(ekeys, regions, strict=True))))}
     return pl.DataFrame(
         {
             "entity": codes,
-            "region": [tree.entities[c].region.strip() for c in codes],
-            "ekey": [c if c in override_entities else "" for c in codes],
+            "eid": list(range(len(codes))),
+            "region": regions,
+            "ekey": ekeys,
+            "grp": [groups[pair] for pair in zip(ekeys, regions, strict=True)],
             "wfrom": [tree.windows[c][0] for c in codes],
             "wto": [tree.windows[c][1] for c in codes],
         },
         schema={
             "entity": pl.Utf8,
+            "eid": pl.Int32,
             "region": pl.Utf8,
             "ekey": pl.Utf8,
+            "grp": pl.Int32,
             "wfrom": pl.Date,
             "wto": pl.Date,
         },
@@ -138,36 +152,45 @@ def _gwp(factors: FactorSet, gwp: str) -> tuple[Selection, Selection]:
 
 
 def _parse_periods(obs: pl.DataFrame) -> pl.DataFrame:
-    obs = obs.with_columns(
-        pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False).alias("year"),
-        pl.when(pl.col("period").str.len_chars() == 7)
-        .then(pl.col("period").str.slice(5, 2).cast(pl.Int32, strict=False))
-        .otherwise(None)
-        .alias("month"),
-    )
-    bad = obs.filter(
-        ~pl.col("period").str.contains(r"^\d{4}(-(0[1-9]|1[0-2]))?$") | pl.col("year").is_null()
-    )
-    if bad.height:
-        sample = ", ".join(repr(p) for p in bad["period"].unique().sort().head(5).to_list())
+    """Add ``year`` and ``month`` (0 for an annual row); parsed once per distinct period."""
+    years: dict[str, int] = {}
+    months: dict[str, int] = {}
+    bad: list[str] = []
+    for text in obs["period"].unique().to_list():
+        try:
+            period = Period.parse(text)
+        except EsgError:
+            bad.append(text)
+            continue
+        if period.is_annual != (len(text) == 4):  # e.g. ' 2024'
+            bad.append(text)
+            continue
+        years[text] = period.year
+        months[text] = period.month or 0
+    if bad:
+        sample = ", ".join(repr(p) for p in sorted(bad)[:5])
         raise CalcError(f"bad period(s) in observations: {sample}; expected YYYY or YYYY-MM")
-    return obs
+    return obs.with_columns(
+        pl.col("period").replace_strict(years, return_dtype=pl.Int32).alias("year"),
+        pl.col("period").replace_strict(months, return_dtype=pl.Int8).alias("month"),
+    )
 
 
 def _resolve_all(
-    keys: pl.DataFrame, factors: FactorSet, classes: dict[str, object], steam_method: str
+    keys: pl.DataFrame, factors: FactorSet, classes: dict[str, SourceClass], steam_method: str
 ) -> tuple[pl.DataFrame, dict[int, Coefficients]]:
-    rows: dict[str, list[object]] = {c: [] for c in ("ckey", "ekey", "region", "year")}
-    rows["indicator"] = []
+    """Coefficients per distinct (factor group, year, indicator); CalcError if any missing."""
+    cols: dict[str, list[object]] = {c: [] for c in ("ckey", "grp", "year", "ind")}
     for c in COEF_COLUMNS:
-        rows[c] = []
+        cols[c] = []
     coefs: dict[int, Coefficients] = {}
     missing: list[str] = []
-    for i, (ekey, region, year, indicator) in enumerate(keys.iter_rows()):
-        source = classes[indicator]
+    for i, (grp, ekey, region, year, indicator, ind) in enumerate(
+        keys.select("grp", "ekey", "region", "year", "indicator", "ind").iter_rows()
+    ):
         coef, miss = resolve(
             indicator,
-            source,  # type: ignore[arg-type]
+            classes[indicator],
             factors,
             entity=ekey,
             region=region,
@@ -177,13 +200,12 @@ def _resolve_all(
         who = f"entity {ekey}" if ekey else f"region {region or '(none)'}"
         missing += [f"{who}, {year}: no {m}" for m in miss]
         coefs[i] = coef
-        rows["ckey"].append(i)
-        rows["ekey"].append(ekey)
-        rows["region"].append(region)
-        rows["year"].append(year)
-        rows["indicator"].append(indicator)
+        cols["ckey"].append(i)
+        cols["grp"].append(grp)
+        cols["year"].append(year)
+        cols["ind"].append(ind)
         for c in COEF_COLUMNS:
-            rows[c].append(coef.values[c])
+            cols[c].append(coef.values[c])
     if missing:
         shown = sorted(set(missing))
         more = f" (and {len(shown) - 20} more)" if len(shown) > 20 else ""
@@ -194,13 +216,12 @@ def _resolve_all(
         )
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "ckey": pl.Int64,
-        "ekey": pl.Utf8,
-        "region": pl.Utf8,
+        "grp": pl.Int32,
         "year": pl.Int32,
-        "indicator": pl.Utf8,
+        "ind": pl.Int32,
     }
     schema.update(dict.fromkeys(COEF_COLUMNS, pl.Float64))
-    return pl.DataFrame(rows, schema=schema), coefs
+    return pl.DataFrame(cols, schema=schema), coefs
 
 
 def _inputs_hash(
@@ -257,11 +278,16 @@ def compute(
     g_ch4, g_n2o = gwp_ch4.factor.value, gwp_n2o.factor.value
 
     obs = _parse_periods(observations_frame(observations))
-    unknown = sorted(set(obs["entity"].unique().to_list()) - set(tree.entities))
-    if unknown:
-        raise CalcError(f"observations for unknown entities: {', '.join(unknown[:10])}")
     if periods is not None:
         obs = obs.filter(pl.col("year").is_in(sorted({int(p) for p in periods})))
+    ents = _entities_frame(tree, fs.entities_with_overrides)
+    eids = dict(zip(ents["entity"].to_list(), ents["eid"].to_list(), strict=True))
+    obs = obs.with_columns(
+        pl.col("entity").replace_strict(eids, default=None, return_dtype=pl.Int32).alias("eid")
+    )
+    if obs["eid"].null_count():
+        unknown = sorted(set(obs.filter(pl.col("eid").is_null())["entity"].to_list()))
+        raise CalcError(f"observations for unknown entities: {', '.join(unknown[:10])}")
     options: dict[str, object] = {
         "boundary": boundary,
         "gwp": gwp,
@@ -270,38 +296,57 @@ def compute(
     }
     inputs_hash = _inputs_hash(tree, obs, fs, options)
 
-    classes = {i: classify(i, fs) for i in sorted(obs["indicator"].unique().to_list())}
-    used = sorted(i for i, c in classes.items() if c is not None)
-    obs = obs.filter(pl.col("indicator").is_in(used))
-    ents = _entities_frame(tree, fs.entities_with_overrides)
-    obs = obs.join(ents, on="entity", how="left")
-    keys = obs.select("ekey", "region", "year", "indicator").unique().sort(pl.all())
-    coef_frame, coefs = _resolve_all(keys, fs, dict(classes), steam_method)
+    found = {i: classify(i, fs) for i in sorted(obs["indicator"].unique().to_list())}
+    classes = {i: c for i, c in found.items() if c is not None}
+    used = sorted(classes)
     kinds = pl.DataFrame(
         {
+            "ind": list(range(len(used))),
             "indicator": used,
-            "source_kind": [classes[i].kind for i in used],  # type: ignore[union-attr]
-            "mobile": [classes[i].mobile for i in used],  # type: ignore[union-attr]
-            "s3cat": [classes[i].scope3_category for i in used],  # type: ignore[union-attr]
+            "source_kind": [classes[i].kind for i in used],
+            "mobile": [classes[i].mobile for i in used],
+            "s3cat": [classes[i].scope3_category for i in used],
         },
         schema={
+            "ind": pl.Int32,
             "indicator": pl.Utf8,
             "source_kind": pl.Utf8,
             "mobile": pl.Boolean,
             "s3cat": pl.Int32,
         },
     )
-    rows = obs.join(coef_frame, on=["ekey", "region", "year", "indicator"], how="left").join(
-        kinds, on="indicator", how="left"
+    inds = {code: i for i, code in enumerate(used)}
+    rows = (
+        obs.with_columns(
+            pl.col("indicator")
+            .replace_strict(inds, default=None, return_dtype=pl.Int32)
+            .alias("ind")
+        )
+        .filter(pl.col("ind").is_not_null())
+        .join(
+            ents.select("eid", "grp", "wfrom", "wto"),
+            on="eid",
+            how="left",
+            maintain_order="left",
+        )
     )
+    keys = (
+        rows.select("grp", "year", "ind")
+        .unique()
+        .join(ents.select("grp", "ekey", "region").unique(), on="grp")
+        .join(kinds.select("ind", "indicator"), on="ind")
+        .sort(["grp", "year", "ind"])
+    )
+    coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method)
     rows = _with_fractions(rows)
-    rows = _with_contributions(rows, g_ch4, g_n2o)
-
-    own, s3own = _own_totals(rows)
+    agg = _per_source(rows, coef_frame, kinds, ents, g_ch4, g_n2o)
+    own, s3own = _own_totals(agg)
     values = _consolidate(tree, own, s3own, boundary)
     return RunResult(
         values=values,
-        rows=rows,
+        rows=rows.drop("wfrom", "wto"),
+        coef_frame=coef_frame,
+        per_source=agg,
         own=own,
         coefficients=coefs,
         tree=tree,
@@ -316,43 +361,69 @@ def compute(
 
 
 def _with_fractions(rows: pl.DataFrame) -> pl.DataFrame:
-    start = pl.date(pl.col("year"), pl.col("month").fill_null(1), 1)
+    """Inclusion fraction per row (days inside the window / days of the period) and q."""
+    periods = rows.select("year", "month").unique()
+    start = pl.date(pl.col("year"), pl.col("month").clip(lower_bound=1), 1)
     end = (
-        pl.when(pl.col("month").is_null())
+        pl.when(pl.col("month") == 0)
         .then(pl.date(pl.col("year"), 12, 31))
         .otherwise(start.dt.month_end())
     )
-    rows = rows.with_columns(start.alias("_start"), end.alias("_end"))
+    periods = periods.with_columns(start.alias("_start"), end.alias("_end"))
+    rows = rows.join(periods, on=["year", "month"], how="left", maintain_order="left")
+    annual = rows.filter(pl.col("month") == 0)
+    if annual.height and annual.height < rows.height:
+        keys = (
+            annual.select("eid", "ind", "year").unique().with_columns(pl.lit(True).alias("_annual"))
+        )
+        rows = rows.join(keys, on=["eid", "ind", "year"], how="left", maintain_order="left")
+    else:
+        rows = rows.with_columns(pl.lit(None, dtype=pl.Boolean).alias("_annual"))
     lo = pl.max_horizontal("_start", "wfrom")
     hi = pl.min_horizontal("_end", "wto")
-    days = (pl.col("_end") - pl.col("_start")).dt.total_days() + 1
-    inside = ((hi - lo).dt.total_days() + 1).clip(lower_bound=0)
-    superseded = pl.col("month").is_not_null() & pl.col("month").is_null().any().over(
-        ["entity", "indicator", "year"]
+    days = ((pl.col("_end") - pl.col("_start")).dt.total_days() + 1).cast(pl.Int32)
+    inside = ((hi - lo).dt.total_days() + 1).clip(lower_bound=0).cast(pl.Int32)
+    superseded = (pl.col("month") != 0) & pl.col("_annual").fill_null(False)
+    rows = rows.with_columns(days.alias("period_days"), inside.alias("inside_days"))
+    fraction = (
+        pl.when(superseded).then(0.0).otherwise(pl.col("inside_days") / pl.col("period_days"))
     )
     rows = rows.with_columns(
-        pl.when(superseded).then(0.0).otherwise(inside / days).alias("fraction"),
+        fraction.alias("fraction"),
+        (pl.col("value") * fraction).alias("q"),
         pl.when(superseded)
-        .then(pl.lit("superseded by the annual row of the same year"))
-        .when(inside == days)
-        .then(pl.lit("inside the inclusion window"))
-        .when(inside == 0)
-        .then(pl.lit("outside the inclusion window"))
-        .otherwise(
-            pl.format(
-                "prorated: {} of {} days inside the inclusion window",
-                inside.cast(pl.Int64),
-                days.cast(pl.Int64),
-            )
-        )
-        .alias("fraction_reason"),
+        .then(3)
+        .when(pl.col("inside_days") == pl.col("period_days"))
+        .then(0)
+        .when(pl.col("inside_days") == 0)
+        .then(1)
+        .otherwise(2)
+        .cast(pl.Int8)
+        .alias("fraction_code"),
     )
-    return rows.drop("_start", "_end")
+    return rows.drop("_start", "_end", "_annual")
 
 
-def _with_contributions(rows: pl.DataFrame, g_ch4: float, g_n2o: float) -> pl.DataFrame:
-    q = pl.col("value") * pl.col("fraction")
-    rows = rows.with_columns(
+def _per_source(
+    rows: pl.DataFrame,
+    coef_frame: pl.DataFrame,
+    kinds: pl.DataFrame,
+    ents: pl.DataFrame,
+    g_ch4: float,
+    g_n2o: float,
+) -> pl.DataFrame:
+    """Sum q per (entity, year, indicator), then apply the coefficients (all linear in q)."""
+    sums = (
+        rows.sort("id")  # a fixed summation order, whatever the input order
+        .group_by(["eid", "grp", "year", "ind"], maintain_order=True)
+        .agg(pl.col("q").sum(), pl.len().alias("n_rows"))
+        .sort(["eid", "year", "ind"])
+        .join(coef_frame, on=["grp", "year", "ind"], how="left", maintain_order="left")
+        .join(kinds, on="ind", how="left", maintain_order="left")
+        .join(ents.select("eid", "entity"), on="eid", how="left", maintain_order="left")
+    )
+    q = pl.col("q")
+    sums = sums.with_columns(
         (q * pl.col("c_tce")).alias("tce"),
         (q * pl.col("c_renew_tce")).alias("renew_tce"),
         (q * pl.col("c_co2")).alias("co2"),
@@ -368,7 +439,7 @@ def _with_contributions(rows: pl.DataFrame, g_ch4: float, g_n2o: float) -> pl.Da
     )
     combustion = pl.col("co2") + pl.col("ch4e") + pl.col("n2oe")
     is_elec = pl.col("source_kind").is_in(["electricity", "green"])
-    return rows.with_columns(
+    return sums.with_columns(
         (pl.col("co2") + pl.col("process")).alias("co2_all"),
         (combustion + pl.col("process")).alias("s1"),
         pl.when(pl.col("mobile")).then(0.0).otherwise(combustion).alias("s1_stationary"),
@@ -378,26 +449,28 @@ def _with_contributions(rows: pl.DataFrame, g_ch4: float, g_n2o: float) -> pl.Da
     )
 
 
-def _own_totals(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    ordered = rows.sort(["entity", "year", "indicator", "id"])
+def _own_totals(agg: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each entity's own (100 %) totals per year, and its Scope 3 per category."""
     own = (
-        ordered.group_by(["entity", "year"], maintain_order=True)
+        agg.group_by(["entity", "year"], maintain_order=True)
         .agg(
             *[pl.col(c).sum() for c in _SUMS],
-            (pl.col("source_kind") == "scope3").sum().alias("n_s3"),
-            (pl.col("source_kind") == "production").sum().alias("n_reo"),
-            pl.len().alias("n_rows"),
+            ((pl.col("source_kind") == "scope3") * pl.col("n_rows")).sum().alias("n_s3"),
+            ((pl.col("source_kind") == "production") * pl.col("n_rows")).sum().alias("n_reo"),
+            pl.col("n_rows").sum(),
         )
         .with_columns(
             (pl.col("s2mkt_elec") < 0).alias("mkt_clamped"),
             pl.col("s2mkt_elec").clip(lower_bound=0.0),
         )
         .with_columns((pl.col("s2mkt_elec") + pl.col("s2mkt_heat")).alias("s2mkt"))
+        .sort(["entity", "year"])
     )
     s3own = (
-        ordered.filter(pl.col("s3cat").is_not_null())
+        agg.filter(pl.col("s3cat").is_not_null())
         .group_by(["entity", "year", "s3cat"], maintain_order=True)
         .agg(pl.col("s3").sum())
+        .sort(["entity", "year", "s3cat"])
     )
     return own, s3own
 
@@ -483,26 +556,37 @@ def _consolidate(
     )
 
 
+@lru_cache(maxsize=8)
+def _intensity_scale(code: str) -> tuple[str, str, float]:
+    """(numerator, denominator, unit scale) of a ratio intensity, via the formula language.
+
+    The definition is evaluated once on unit inputs; the result is the factor
+    that turns numerator/denominator (in their metric units) into the
+    intensity's unit (e.g. 1000 for tce/t -> kgce/tREO).
+    """
+    definition = INTENSITIES[code]
+    num, den = (part.strip() for part in definition.formula.split("/"))
+    ones = {num: Value(1.0, METRICS[num].unit), den: Value(1.0, METRICS[den].unit)}
+    value = evaluate({code: definition}, ones)[code].value
+    if value is None:  # pragma: no cover - 1/1 is always computable
+        raise CalcError(f"intensity {code} cannot be evaluated")
+    return num, den, value
+
+
 def _intensities(wide: pl.DataFrame) -> pl.DataFrame:
-    nodes: list[str] = []
-    years: list[int] = []
-    metrics: list[str] = []
-    vals: list[float | None] = []
-    cols = ["node", "year", "energy.total_tce", "ghg.total.location", "production.reo"]
-    for node, year, tce, total, reo in wide.select(cols).iter_rows():
-        inputs: dict[str, Value] = {
-            "energy.total_tce": Value(tce, "tce"),
-            "ghg.total.location": Value(total, "tCO2e"),
-        }
-        if reo is not None:
-            inputs["production.reo"] = Value(reo, "t")
-        results = evaluate(INTENSITIES, inputs, known=("production.reo",))
-        for code in sorted(results):
-            nodes.append(node)
-            years.append(year)
-            metrics.append(code)
-            vals.append(results[code].value)
-    return pl.DataFrame(
-        {"node": nodes, "year": years, "metric": metrics, "value": vals},
-        schema={"node": pl.Utf8, "year": pl.Int32, "metric": pl.Utf8, "value": pl.Float64},
-    )
+    """Intensities per node and year: numerator / denominator x unit scale (vectorized)."""
+    parts = []
+    for code in sorted(INTENSITIES):
+        num, den, scale = _intensity_scale(code)
+        parts.append(
+            wide.select(
+                "node",
+                "year",
+                pl.lit(code).alias("metric"),
+                pl.when(pl.col(den).is_not_null() & (pl.col(den) != 0))
+                .then(pl.col(num) / pl.col(den) * scale)
+                .otherwise(None)
+                .alias("value"),
+            )
+        )
+    return pl.concat(parts)

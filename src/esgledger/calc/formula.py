@@ -479,7 +479,10 @@ class _Context:
 
     def lookup(self, code: str) -> Any:
         if code in self.values:
-            return _quantity(self.values[code])
+            try:
+                return _quantity(self.values[code])
+            except UnitError as exc:
+                raise UnitError(f"the value of {code}: {exc.message}") from None
         if code in self.formulas:
             got = self.derived(code)
             if isinstance(got, _NotComputable):

@@ -23,7 +23,15 @@ from esgledger.calc.sources import Coefficients
 from esgledger.catalog.factors import Selection
 from esgledger.errors import NotFoundError
 
-__all__ = ["MetricValue", "RunResult"]
+__all__ = ["FRACTION_REASONS", "MetricValue", "RunResult"]
+
+#: Why a row counts fully, partly or not at all (``fraction_code`` in the row frame).
+FRACTION_REASONS = {
+    0: "inside the inclusion window",
+    1: "outside the inclusion window",
+    2: "prorated: {inside} of {days} days inside the inclusion window",
+    3: "superseded by the annual row of the same year",
+}
 
 # Which factor kinds matter for each row-frame column.
 _KINDS_FOR: dict[str, frozenset[str]] = {
@@ -81,6 +89,8 @@ class RunResult:
         *,
         values: pl.DataFrame,
         rows: pl.DataFrame,
+        coef_frame: pl.DataFrame,
+        per_source: pl.DataFrame,
         own: pl.DataFrame,
         coefficients: dict[int, Coefficients],
         tree: Tree,
@@ -93,7 +103,9 @@ class RunResult:
         code_version: str,
     ) -> None:
         self._values = values
-        self.rows = rows
+        self.rows = rows  # one row per observation: keys, fraction, q = value x fraction
+        self.coef_frame = coef_frame  # coefficients per (grp, year, ind), ckey -> coefficients
+        self.per_source = per_source  # per (entity, year, indicator): q and contributions
         self.own = own
         self.coefficients = coefficients
         self.tree = tree
@@ -170,7 +182,7 @@ class RunResult:
             "s2mkt": ("2 market", "CO2", "tCO2"),
             "s3": ("3", "CO2e", "tCO2e"),
         }
-        base = self.rows.join(shares, on="entity", how="inner")
+        base = self.per_source.join(shares, on="entity", how="inner")
         parts = []
         for col, (scope, gas, unit) in cols.items():
             parts.append(
@@ -269,11 +281,14 @@ class RunResult:
 
     def _base_lineage(self, metric: str, column: str, node: str, year: int) -> dict[str, Any]:
         members = self.tree.descendants(node)
-        sub = self.rows.filter(
-            pl.col("entity").is_in(members)
-            & (pl.col("year") == year)
-            & self._relevant(column, metric)
-        ).sort(["entity", "indicator", "period", "id"])
+        kinds = self.per_source.select("ind", "source_kind", "mobile", "s3cat").unique()
+        sub = (
+            self.rows.filter(pl.col("entity").is_in(members) & (pl.col("year") == year))
+            .join(self.coef_frame, on=["grp", "year", "ind"], how="left")
+            .join(kinds, on="ind", how="left")
+            .filter(self._relevant(column, metric))
+            .sort(["entity", "indicator", "period", "id"])
+        )
         own = {
             (e, y): r
             for e, y, r in zip(
@@ -314,10 +329,12 @@ class RunResult:
                         "raw_unit": r["raw_unit"],
                         "source": r["source"],
                         "fraction": r["fraction"],
-                        "fraction_reason": r["fraction_reason"],
+                        "fraction_reason": FRACTION_REASONS[r["fraction_code"]].format(
+                            inside=r["inside_days"], days=r["period_days"]
+                        ),
                         "coefficient": self._coef_for(column, coef.values),
                         "coefficient_unit": f"{unit} per {r['unit'] or 'unit'}",
-                        "contribution": r[column],
+                        "contribution": r["q"] * self._coef_for(column, coef.values),
                         "factors": factors,
                         "notes": list(coef.notes),
                     }

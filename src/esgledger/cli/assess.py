@@ -54,7 +54,10 @@ def _actor() -> str:
 @materiality_app.command("import")
 def materiality_import_cmd(
     files: FilesArg,
-    year: Annotated[int, typer.Option("--year", "-y", help="Assessment year.")],
+    year: Annotated[
+        int | None,
+        typer.Option("--year", "-y", help="Assessment year (needed unless only topics)."),
+    ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Drop the year's stored responses first.")
     ] = False,
@@ -73,8 +76,9 @@ def materiality_import_cmd(
             ledger, files, year=year, actor=_actor(), replace=replace, dry_run=dry_run
         )
     verb = "would import" if dry_run else "imported"
+    when = f" for {res.year}" if res.year is not None else ""
     console.print(
-        f"{verb} for {res.year}: {res.topics} topics, {res.groups} groups, "
+        f"{verb}{when}: {res.topics} topics, {res.groups} groups, "
         f"{res.responses} responses, {res.expert} expert scores",
         soft_wrap=True,
     )

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from esgledger.cli.app import app, console, emit_json, err_console, state
@@ -40,7 +47,9 @@ def import_cmd(
         progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
-            TextColumn("{task.completed:,} rows"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("rows"),
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
@@ -48,9 +57,9 @@ def import_cmd(
         )
         tasks: dict[str, Any] = {}
 
-        def advance(file: str, rows: int) -> None:
+        def advance(file: str, rows: int, total: int | None) -> None:
             if file not in tasks:
-                tasks[file] = progress.add_task(f"reading {file}", total=None)
+                tasks[file] = progress.add_task(f"reading {file}", total=total)
             progress.advance(tasks[file], rows)
 
         with progress:

@@ -137,9 +137,10 @@ def _metric_values(
     summable = {c for c, ind in indicators.items() if ind.aggregation == "sum"}
     values = observed_values(observations, summable, codes=wanted - set(METRICS))
     if wanted & set(METRICS):
-        from esgledger.calc import compute
+        from esgledger.calc.service import compute_ledger
 
-        run = compute(entities, observations, boundary=cast("Boundary", boundary))
+        # the ledger's own factor overrides apply, as in `esgledger compute`
+        run = compute_ledger(ledger, boundary=cast("Boundary", boundary))
         for mv in run.values:
             if mv.metric in wanted and mv.value is not None:
                 values[(mv.metric, mv.entity, int(str(mv.period)[:4]))] = Value(mv.value, mv.unit)

@@ -75,6 +75,7 @@ class Table:
     index: dict[str, int]
     rows: Iterable[tuple[int, list[str]]]
     book: Workbook | None = None
+    total: int | None = None  # expected data rows, for a progress bar
 
     def close(self) -> None:
         if self.book is not None:
@@ -174,7 +175,7 @@ def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
     index = _check_header(file, kind, names, problems)
     if index is None:
         return []
-    return [Table(file, kind, index, _csv_rows(records))]
+    return [Table(file, kind, index, _csv_rows(records), total=max(text.count("\n") - 1, 0))]
 
 
 def _sheet_rows(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
@@ -214,7 +215,9 @@ def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
             continue
         index = _check_header(file, kind, _norm_header(header), problems)
         if index is not None:
-            tables.append(Table(file, kind, index, _sheet_rows(rows), book))
+            tables.append(
+                Table(file, kind, index, _sheet_rows(rows), book, total=book.row_count(sheet))
+            )
     if not tables:
         book.close()
     if not found:

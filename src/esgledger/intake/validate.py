@@ -37,7 +37,8 @@ CN_REGIONS: Final = frozenset("CN-" + c for c in _CN_CODES.split())
 _ALPHA2 = re.compile(r"[A-Z]{2}")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-Progress = Callable[[str, int], None]
+Progress = Callable[[str, int, int | None], None]
+"""``progress(file, rows_done_since_last_call, expected_total_rows_or_None)``."""
 _EVERY = 5000
 
 
@@ -271,7 +272,7 @@ class ObservationChecker:
         for row, cells in table.rows:
             count += 1
             if self.progress is not None and count % _EVERY == 0:
-                self.progress(file, _EVERY)
+                self.progress(file, _EVERY, table.total)
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             raw_value = cells[i_value]
@@ -387,4 +388,4 @@ class ObservationChecker:
                 )
             )
         if self.progress is not None:
-            self.progress(file, count % _EVERY)
+            self.progress(file, count % _EVERY, table.total)

@@ -28,7 +28,8 @@ _ROW, _C, _V, _IS, _T, _R = (_NS + x for x in ("row", "c", "v", "is", "t", "r"))
 # Built-in number formats that show dates (ECMA-376 part 1, 18.8.30).
 _BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_DIGITS = "0123456789"
+_DIMENSION = re.compile(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 
 
 class XlsxError(EsgError):
@@ -152,6 +153,13 @@ class Workbook:
             return moment.date().isoformat()
         return moment.isoformat()
 
+    def row_count(self, sheet: str) -> int | None:
+        """Data rows below the header, from the sheet's ``<dimension>`` (None if not given)."""
+        with self._zip.open(self._sheets[sheet]) as f:
+            head = f.read(4096).decode("utf-8", "replace")
+        m = _DIMENSION.search(head)
+        return max(int(m.group(1)) - 1, 0) if m else None
+
     # -- rows ----------------------------------------------------------------
     def rows(self, sheet: str) -> Iterator[tuple[int, list[str]]]:
         """(1-based row number, cell texts) for every non-empty row of ``sheet``."""
@@ -160,6 +168,7 @@ class Workbook:
         part = self._sheets[sheet]
         with self._zip.open(part) as f:
             next_row = 1
+            columns: dict[str, int] = {}
             for _, el in iterparse(f):  # noqa: S314
                 if el.tag != _ROW:
                     continue
@@ -172,23 +181,30 @@ class Workbook:
                         continue
                     ref = c.get("r")
                     if ref:
-                        m = _CELL_REF.match(ref)
-                        col = _column_index(m.group(1)) if m else len(cells)
-                    else:
-                        col = len(cells)
-                    if col > len(cells):
-                        cells.extend([""] * (col - len(cells)))
+                        letters = ref.rstrip(_DIGITS)
+                        col = columns.get(letters)
+                        if col is None:
+                            col = columns[letters] = _column_index(letters)
+                        if col != len(cells):
+                            if col < len(cells):
+                                raise ValueError(f"cell {ref} out of order")
+                            cells.extend([""] * (col - len(cells)))
                     kind = c.get("t")
                     if kind == "inlineStr":
                         is_ = c.find(_IS)
-                        value = "" if is_ is None else _text(is_)
+                        if is_ is None:
+                            value = ""
+                        elif len(is_) == 1 and is_[0].tag == _T:
+                            value = is_[0].text or ""
+                        else:
+                            value = _text(is_)
                     else:
                         value = c.findtext(_V) or ""
                         if kind == "s":
                             value = shared[int(value)] if value else ""
                         elif kind == "b":
                             value = "TRUE" if value == "1" else "FALSE"
-                        elif value and kind in (None, "n") and dates:
+                        elif value and dates and kind in (None, "n"):
                             style = c.get("s")
                             if style and int(style) in dates:
                                 value = self._date_text(value)

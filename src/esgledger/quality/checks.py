@@ -112,18 +112,28 @@ class _Data:
         self.entities = entities
         self.indicators = indicators
         self.raw: dict[tuple[str, str, str], Observation] = {}
+        self.by_code: dict[str, list[tuple[str, Period, Observation]]] = defaultdict(list)
+        self._months: dict[tuple[str, int], frozenset[int]] = {}
+        self._window: dict[tuple[str, Period], bool] = {}
         self.annual: dict[tuple[str, str, int], Observation] = {}
         self.monthly: dict[tuple[str, str, int], dict[int, Observation]] = defaultdict(dict)
         self.reported: dict[tuple[str, int], set[str]] = defaultdict(set)
-        self.periods: dict[int, Period] = {}
         self.bad: list[Observation] = []
+        parsed: dict[str, tuple[Period, str] | None] = {}
         for obs in observations:
-            try:
-                period = Period.parse(obs.period)
-            except EsgError:
+            if obs.period not in parsed:
+                try:
+                    one = Period.parse(obs.period)
+                    parsed[obs.period] = (one, str(one))
+                except EsgError:
+                    parsed[obs.period] = None
+            got = parsed[obs.period]
+            if got is None:
                 self.bad.append(obs)
                 continue
-            self.raw[(obs.entity, obs.indicator, str(period))] = obs
+            period, text = got
+            self.raw[(obs.entity, obs.indicator, text)] = obs
+            self.by_code[obs.indicator].append((obs.entity, period, obs))
             if period.month is None:
                 self.annual[(obs.entity, obs.indicator, period.year)] = obs
             else:
@@ -140,8 +150,20 @@ class _Data:
             return False
         return not (ent.included_to and start > ent.included_to)
 
-    def included_months(self, entity: str, year: int) -> set[int]:
-        return {m for m in range(1, 13) if self.overlaps(entity, *_bounds(Period(year, m)))}
+    def included(self, entity: str, period: Period) -> bool:
+        """Whether ``entity`` is included on at least one day of ``period`` (cached)."""
+        key = (entity, period)
+        if key not in self._window:
+            self._window[key] = self.overlaps(entity, period.start, period.end)
+        return self._window[key]
+
+    def included_months(self, entity: str, year: int) -> frozenset[int]:
+        key = (entity, year)
+        if key not in self._months:
+            self._months[key] = frozenset(
+                m for m in range(1, 13) if self.included(entity, Period(year, m))
+            )
+        return self._months[key]
 
     def window_text(self, entity: str) -> str:
         ent = self.entities.get(entity)
@@ -169,10 +191,6 @@ class _Data:
         return _YearValue(total, unit, comment, f"sum of {len(months)} months")
 
 
-def _bounds(period: Period) -> tuple[date, date]:
-    return period.start, period.end
-
-
 def _numeric(ind: Indicator | None) -> bool:
     return ind is not None and ind.kind != "text"
 
@@ -190,7 +208,16 @@ def _check_rows(data: _Data) -> Iterable[Finding]:
             obs.period,
             f"period {obs.period!r} is not a year (YYYY) or a month (YYYY-MM)",
         )
-    for (entity, code, period_text), obs in data.raw.items():
+    for code, rows in data.by_code.items():
+        yield from _check_code_rows(data, code, rows)
+
+
+def _check_code_rows(
+    data: _Data, code: str, rows: list[tuple[str, Period, Observation]]
+) -> Iterable[Finding]:
+    ind = data.indicators.get(code)
+    for entity, period, obs in rows:
+        period_text = str(period)
         if entity not in data.entities:
             yield make_finding(
                 "unknown_entity",
@@ -200,7 +227,6 @@ def _check_rows(data: _Data) -> Iterable[Finding]:
                 period_text,
                 f"entity {entity!r} is not in the entity tree",
             )
-        ind = data.indicators.get(code)
         if ind is None:
             yield make_finding(
                 "unknown_indicator",
@@ -229,8 +255,7 @@ def _check_rows(data: _Data) -> Iterable[Finding]:
                     period_text,
                     f"{code} is {_fmt(obs.value)} {obs.unit}; expected {ind.range_text()}",
                 )
-        period = Period.parse(period_text)
-        if not data.overlaps(entity, *_bounds(period)):
+        if not data.included(entity, period):
             yield make_finding(
                 "outside_window",
                 "warning",
@@ -430,9 +455,8 @@ def _check_months(data: _Data, tolerance: float) -> Iterable[Finding]:
 
 def _check_part_whole(data: _Data) -> Iterable[Finding]:
     for part, whole in PART_OF:
-        for (entity, code, period_text), obs in sorted(data.raw.items()):
-            if code != part:
-                continue
+        for entity, period, obs in data.by_code.get(part, ()):
+            period_text = str(period)
             other = data.raw.get((entity, whole, period_text))
             if other is None:
                 continue

@@ -49,6 +49,7 @@ from esgledger.store.schema_assess import (
 __all__ = [
     "DEMO_YEARS",
     "MaterialityImport",
+    "demo_files",
     "import_materiality",
     "import_register",
     "load_demo",
@@ -69,7 +70,7 @@ DEMO_YEARS = (2023, 2024)
 class MaterialityImport:
     """What an import of materiality files changed (or would change, with ``dry_run``)."""
 
-    year: int
+    year: int | None
     topics: int = 0
     groups: int = 0
     responses: int = 0
@@ -175,7 +176,7 @@ def import_materiality(
     ledger: Ledger,
     paths: Sequence[str | Path],
     *,
-    year: int,
+    year: int | None,
     actor: str = "cli",
     replace: bool = False,
     dry_run: bool = False,
@@ -184,12 +185,13 @@ def import_materiality(
 
     Topics are upserted; groups replace the year's groups; responses and expert
     scores are upserted by (respondent, topic) — with ``replace`` the year's
-    stored responses and expert scores are removed first.
+    stored responses and expert scores are removed first. ``year`` may be
+    ``None`` only for a topics-only import.
     """
     check_actor(actor)
     with ledger.read() as conn:
         stored_topics = _topics(conn)
-        stored_groups = _groups(conn, year)
+        stored_groups = _groups(conn, year) if year is not None else []
         used_groups = {
             r.group_code: r.respondent
             for r in conn.execute(
@@ -198,8 +200,12 @@ def import_materiality(
                 .distinct()
             )
         }
+        if year is None:
+            used_groups = {}
     known_topics = stored_topics or default_topics()
-    batch = read_survey_files(paths, known_topics=known_topics, known_groups=stored_groups)
+    batch = read_survey_files(
+        paths, known_topics=known_topics, known_groups=stored_groups, topics_only=year is None
+    )
     if batch.groups is not None and not replace:
         new = {g.code for g in batch.groups}
         orphans = sorted(g for g in used_groups if g not in new)
@@ -236,6 +242,7 @@ def import_materiality(
         elif not stored_topics:
             _write_topics(conn, known_topics)
         if batch.groups is not None:
+            assert year is not None  # checked above
             conn.execute(delete(materiality_groups).where(materiality_groups.c.year == year))
             conn.execute(
                 materiality_groups.insert(),
@@ -252,10 +259,11 @@ def import_materiality(
                 ],
             )
         r_t, e_t = materiality_responses, materiality_expert_scores
-        if replace:
+        if replace and year is not None:
             conn.execute(delete(r_t).where(r_t.c.year == year))
             conn.execute(delete(e_t).where(e_t.c.year == year))
         if batch.responses:
+            assert year is not None  # checked above
             keys = {(r.respondent, r.topic) for r in batch.responses}
             _delete_keys(conn, r_t, year, "respondent", keys)
             conn.execute(
@@ -273,6 +281,7 @@ def import_materiality(
                 ],
             )
         if batch.expert:
+            assert year is not None  # checked above
             keys = {(s.expert, s.topic) for s in batch.expert}
             _delete_keys(conn, e_t, year, "expert", keys)
             conn.execute(
@@ -296,7 +305,7 @@ def import_materiality(
             conn,
             actor=actor,
             action="materiality.import",
-            ref=f"materiality:{year}",
+            ref=f"materiality:{year if year is not None else 'topics'}",
             payload={
                 "files": list(batch.files),
                 "topics": result.topics,

@@ -7,10 +7,9 @@ instead of failing halfway. PostgreSQL URLs without a driver use psycopg 3.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Sequence
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, exc, make_url, pool
 from sqlalchemy.engine import URL
@@ -125,12 +124,20 @@ def make_engine(url: str) -> Engine:
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows fast: executemany on SQLite, multi-row VALUES pages elsewhere."""
+    """Insert many rows fast, in the caller's transaction.
+
+    SQLite: one executemany. PostgreSQL (psycopg 3): ``COPY ... FROM STDIN``,
+    which is several times faster than a pipelined executemany.
+    """
     if not rows:
         return
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
         conn.execute(table.insert(), list(rows))
         return
-    page = max(1, 30_000 // max(1, len(rows[0])))  # stay well under 65 535 bind parameters
-    for i in range(0, len(rows), page):
-        conn.execute(table.insert().values(list(rows[i : i + page])))
+    columns = list(rows[0])
+    raw: Any = conn.connection.driver_connection
+    quote = conn.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with raw.cursor() as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])

@@ -9,6 +9,7 @@ import that changes nothing writes nothing at all.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -20,6 +21,7 @@ from esgledger.errors import LockedError, StorageError
 from esgledger.model import Entity, ImportBatch, ImportResult, Observation
 from esgledger.store.audit import NewEvent, append_events
 from esgledger.store.database import bulk_insert
+from esgledger.store.rows import entity_from_row
 from esgledger.store.schema import entities as t_entities
 from esgledger.store.schema import observations as t_obs
 from esgledger.store.workflow import LockSet, load_locks
@@ -98,8 +100,6 @@ def _write_entities(
     conn: Connection, batch_entities: Sequence[Entity], actor: str
 ) -> tuple[int, int, int, list[NewEvent]]:
     existing = {r.code: r for r in conn.execute(select(t_entities)).all()}
-    from esgledger.store.ledger import entity_from_row
-
     current = {code: entity_from_row(r) for code, r in existing.items()}
     added: list[Entity] = []
     changed: list[tuple[Entity, Entity]] = []
@@ -177,6 +177,8 @@ def write_batch(
         if key in keys:
             raise StorageError(f"observation {'/'.join(key)} appears twice in one import")
         keys.add(key)
+        if not math.isfinite(o.value):
+            raise StorageError(f"observation {'/'.join(key)} has a non-finite value {o.value!r}")
         if o.entity not in known:
             raise StorageError(f"observation {'/'.join(key)} names an unknown entity {o.entity!r}")
     current = _preload(conn, obs) if obs else {}

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, Row, exc, or_, select
+from sqlalchemy import Connection, Engine, exc, select
 
 from esgledger.errors import EsgError, StorageError
 from esgledger.model import Entity, ImportBatch, ImportResult, Observation
@@ -24,50 +24,14 @@ from esgledger.settings import load_settings
 from esgledger.store import migrate
 from esgledger.store.audit import AuditEvent, AuditReport, append_event, iter_events, verify_chain
 from esgledger.store.database import WRITE_OPTION, describe_db_error, make_engine, safe_url
+from esgledger.store.rows import check_actor, entity_from_row, observation_from_row, period_filter
 from esgledger.store.schema import entities as t_entities
 from esgledger.store.schema import observations as t_obs
 from esgledger.store.schema import users as t_users
 
 __all__ = ["Ledger", "check_actor", "entity_from_row", "observation_from_row", "period_filter"]
 
-
-def entity_from_row(r: Row[Any]) -> Entity:
-    return Entity(
-        code=r.code,
-        name_en=r.name_en,
-        name_zh=r.name_zh,
-        parent=r.parent,
-        type=r.type,
-        ownership_pct=r.ownership_pct,
-        control=r.control,
-        region=r.region,
-        included_from=r.included_from,
-        included_to=r.included_to,
-    )
-
-
-def observation_from_row(r: Row[Any]) -> Observation:
-    return Observation(
-        entity=r.entity,
-        period=r.period,
-        indicator=r.indicator,
-        value=r.value,
-        unit=r.unit,
-        raw_value=r.raw_value,
-        raw_unit=r.raw_unit,
-        source=r.source,
-        comment=r.comment,
-        status=r.status,
-        version=r.version,
-        id=r.id,
-    )
-
-
-def period_filter(period: str) -> Any:
-    """A WHERE clause for a period scope: ``2024`` covers the year and its months."""
-    if len(period) == 4:
-        return or_(t_obs.c.period == period, t_obs.c.period.like(f"{period}-%"))
-    return t_obs.c.period == period
+_MIGRATION_LOCK_ID = 0x65736731  # 'esg1': PostgreSQL advisory lock taken while migrating
 
 
 class Ledger:
@@ -131,6 +95,8 @@ class Ledger:
             return False
         try:
             with self.transaction() as conn:
+                if self.dialect == "postgresql":  # one migrating process at a time
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
                 migrate.upgrade(conn)
         except CommandError as error:
             raise StorageError(
@@ -282,8 +248,3 @@ class Ledger:
         check_actor(actor)
         with self.transaction() as conn:
             return write_batch(self, conn, batch, actor=actor, reason=reason)
-
-
-def check_actor(actor: str) -> None:
-    if not actor or not actor.strip() or len(actor) > 64:
-        raise StorageError(f"bad actor name {actor!r}: expected 1 to 64 characters")

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from esgledger.errors import LockedError, StorageError
 from esgledger.model import Period, Status
 from esgledger.store.audit import NewEvent, append_events
+from esgledger.store.rows import check_actor, period_filter
 from esgledger.store.schema import observations as t_obs
 from esgledger.store.schema import period_locks
 
@@ -117,8 +118,6 @@ def locks(ledger: Ledger) -> list[PeriodLock]:
 
 
 def _scope(period: str, entity: str | None, indicator: str | None) -> list[Any]:
-    from esgledger.store.ledger import period_filter
-
     where = [t_obs.c.is_current.is_(True), period_filter(period)]
     if entity is not None:
         where.append(t_obs.c.entity == entity)
@@ -136,8 +135,6 @@ def _advance(
     indicator: str | None,
     actor: str,
 ) -> StatusChange:
-    from esgledger.store.ledger import check_actor
-
     check_actor(actor)
     period = _check_period(period)
     frm = _PREVIOUS[to]

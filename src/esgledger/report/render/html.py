@@ -40,7 +40,9 @@ def render_html(
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     try:
         template = env.from_string(publication.html_template)
-        css = env.from_string(publication.css).render(font_family=font_family, mode=mode)
+        css_env = Environment(autoescape=False, undefined=StrictUndefined)  # noqa: S701 - CSS
+        css = css_env.from_string(publication.css).render(font_family=font_family, mode=mode)
+        css = css.replace("</", "<\\/")  # a style sheet cannot close its <style> element
         return template.render(
             report=report,
             lang=lang,
