@@ -142,23 +142,22 @@ def per_row_python(ents: list[Entity], sample: pl.DataFrame, boundary: str) -> f
 
 DUCKDB_SQL = """
 WITH r AS (
-  SELECT o.entity, o.year, o.month, o.value, e.wfrom, e.wto,
+  SELECT o.eid, o.year, o.month, o.value, e.wfrom, e.wto,
          k.c_tce, k.c_renew_tce, k.c_co2, k.c_ch4, k.c_n2o, k.c_process,
          k.c_s2loc, k.c_s2mkt, k.c_s3, k.c_reo,
-         make_date(o.year, coalesce(o.month, 1), 1) AS ps,
-         CASE WHEN o.month IS NULL THEN make_date(o.year, 12, 31)
+         make_date(o.year, greatest(o.month, 1), 1) AS ps,
+         CASE WHEN o.month = 0 THEN make_date(o.year, 12, 31)
               ELSE last_day(make_date(o.year, o.month, 1)) END AS pe,
-         bool_or(o.month IS NULL) OVER (PARTITION BY o.entity, o.indicator, o.year) AS has_annual
-  FROM obs o JOIN ents e USING (entity)
-  JOIN coef k ON k.grp = e.grp AND k.year = o.year
-             AND k.indicator = o.indicator
+         bool_or(o.month = 0) OVER (PARTITION BY o.eid, o.ind, o.year) AS has_annual
+  FROM obs o JOIN ents e USING (eid)
+  JOIN coef k ON k.grp = e.grp AND k.year = o.year AND k.ind = o.ind
 ), f AS (
-  SELECT *, CASE WHEN month IS NOT NULL AND has_annual THEN 0.0
+  SELECT *, CASE WHEN month <> 0 AND has_annual THEN 0.0
     ELSE greatest(0, date_diff('day', greatest(ps, wfrom), least(pe, wto)) + 1)
          / (date_diff('day', ps, pe) + 1) END AS fraction
   FROM r
 ), own AS (
-  SELECT entity, year,
+  SELECT eid, year,
     sum(value * fraction * c_tce) AS tce,
     sum(value * fraction * c_renew_tce) AS renew_tce,
     sum(value * fraction * c_co2) AS co2,
@@ -169,7 +168,7 @@ WITH r AS (
     sum(value * fraction * c_s2mkt) AS s2mkt,
     sum(value * fraction * c_s3) AS s3,
     sum(value * fraction * c_reo) AS reo
-  FROM f GROUP BY entity, year
+  FROM f GROUP BY eid, year
 )
 SELECT c.node, own.year,
   sum(c.share * own.tce) AS tce,
@@ -179,7 +178,7 @@ SELECT c.node, own.year,
   sum(c.share * greatest(own.s2mkt, 0)) AS s2mkt,
   sum(c.share * own.s3) AS s3,
   sum(c.share * own.reo) AS reo
-FROM closure c JOIN own ON own.entity = c.entity
+FROM closure c JOIN ents ce ON ce.entity = c.entity JOIN own ON own.eid = ce.eid
 GROUP BY c.node, own.year ORDER BY c.node, own.year
 """
 
@@ -193,13 +192,24 @@ def duckdb_query(ents: list[Entity], rows: pl.DataFrame, boundary: str) -> tuple
     t0 = time.perf_counter()
     ent_frame = engine._entities_frame(tree, fs.entities_with_overrides)
     obs = engine._parse_periods(rows)
-    keys = (
-        obs.join(ent_frame, on="entity")
-        .select("grp", "ekey", "region", "year", "indicator")
-        .unique()
-        .sort(pl.all())
+    classes = {i: classify(i, fs) for i in sorted(obs["indicator"].unique().to_list())}
+    inds = {code: i for i, code in enumerate(classes)}
+    eids = dict(zip(ent_frame["entity"].to_list(), ent_frame["eid"].to_list(), strict=True))
+    obs = obs.with_columns(
+        pl.col("indicator").replace_strict(inds, return_dtype=pl.Int32).alias("ind"),
+        pl.col("entity").replace_strict(eids, return_dtype=pl.Int32).alias("eid"),
     )
-    classes = {i: classify(i, fs) for i in keys["indicator"].unique().to_list()}
+    keys = (
+        obs.join(ent_frame.select("eid", "grp"), on="eid")
+        .select("grp", "year", "ind")
+        .unique()
+        .join(ent_frame.select("grp", "ekey", "region").unique(), on="grp")
+        .with_columns(
+            pl.col("ind").replace_strict(
+                {i: c for c, i in inds.items()}, return_dtype=pl.Utf8
+            ).alias("indicator")
+        )
+    )
     coef, _ = engine._resolve_all(keys, fs, classes, "enthalpy")  # type: ignore[arg-type]
     t_coef = time.perf_counter() - t0
     closure = pl.DataFrame(
@@ -207,7 +217,7 @@ def duckdb_query(ents: list[Entity], rows: pl.DataFrame, boundary: str) -> tuple
         orient="row",
     )
     con = duckdb.connect()
-    con.register("obs", obs.select("entity", "year", "month", "indicator", "value").to_arrow())
+    con.register("obs", obs.select("eid", "year", "month", "ind", "value").to_arrow())
     con.register("ents", ent_frame.to_arrow())
     con.register("coef", coef.to_arrow())
     con.register("closure", closure.to_arrow())

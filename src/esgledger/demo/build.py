@@ -176,6 +176,20 @@ def _step_import(ctx: DemoContext) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _step_materiality(ctx: DemoContext) -> None:
+    """Topics, the synthetic 2023/2024 surveys (assessed) and the climate risk register."""
+    from esgledger.store import Ledger
+    from esgledger.store.assessments import load_demo
+
+    if not isinstance(ctx.ledger, Ledger):  # a test double without storage
+        return
+    result = load_demo(ctx.ledger, actor=ACTOR)
+    ctx.extras["materiality"] = {
+        "year": result.year,
+        "tiers": dict(Counter(t.tier for t in result.topics)),
+    }
+
+
 def _step_summarise(ctx: DemoContext) -> None:
     ctx.summary = summarise(ctx.ledger, out_dir=ctx.out_dir, import_result=ctx.import_result)
 
@@ -191,6 +205,7 @@ def _step_write_summary(ctx: DemoContext) -> None:
 #: The demo's steps, in order: (name shown in the progress bar, function).
 STEPS: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("import demo data", _step_import),
+    ("materiality and climate risks", _step_materiality),
     # LEAD: ("compute", _step_compute), ("materiality", _step_materiality),
     #       ("risks", _step_risks), ("report", _step_report),
     ("summarise", _step_summarise),

@@ -24,6 +24,7 @@ from esgledger.settings import load_settings
 from esgledger.store import migrate
 from esgledger.store.audit import AuditEvent, AuditReport, append_event, iter_events, verify_chain
 from esgledger.store.database import WRITE_OPTION, describe_db_error, make_engine, safe_url
+from esgledger.store.importer import write_batch
 from esgledger.store.rows import check_actor, entity_from_row, observation_from_row, period_filter
 from esgledger.store.schema import entities as t_entities
 from esgledger.store.schema import observations as t_obs
@@ -243,8 +244,6 @@ class Ledger:
         ``reason`` makes changes to approved (locked) periods restatements;
         without it such a change raises :class:`~esgledger.errors.LockedError`.
         """
-        from esgledger.store.importer import write_batch
-
         check_actor(actor)
         with self.transaction() as conn:
             return write_batch(self, conn, batch, actor=actor, reason=reason)

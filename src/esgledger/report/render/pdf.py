@@ -39,7 +39,7 @@ def render_pdf_bytes(publication: Publication, lang: Lang) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:
         data = HTML(string=page, base_url=".").write_pdf(
-            uncompressed_pdf=False, custom_metadata=False, hinting=True
+            uncompressed_pdf=False, custom_metadata=False
         )
     except Exception as exc:  # WeasyPrint raises many unrelated types
         raise ReportError(f"PDF rendering failed: {exc}") from exc
