@@ -183,8 +183,10 @@ GROUP BY c.node, own.year ORDER BY c.node, own.year
 """
 
 
-def duckdb_query(ents: list[Entity], rows: pl.DataFrame, boundary: str) -> tuple[float, float]:
-    """(seconds for the coefficient table, seconds for the one SQL query)."""
+def duckdb_query(
+    ents: list[Entity], rows: pl.DataFrame, boundary: str
+) -> tuple[float, float, list[tuple[object, ...]]]:
+    """(seconds for the coefficient table, seconds for the one SQL query, its rows)."""
     from esgledger.calc import engine
 
     fs = load_factors()
@@ -225,7 +227,7 @@ def duckdb_query(ents: list[Entity], rows: pl.DataFrame, boundary: str) -> tuple
     out = con.execute(DUCKDB_SQL).fetchall()
     t_sql = time.perf_counter() - t1
     assert out
-    return t_coef, t_sql
+    return t_coef, t_sql, out
 
 
 def main() -> None:
@@ -267,7 +269,19 @@ def main() -> None:
     print(f"per-row Python: {t_py:.2f} s for {sample.height:,} rows -> "
           f"{t_py_full:,.0f} s extrapolated to {n:,} rows ({t_py_full / t_engine:,.0f}x the engine)")
 
-    t_coef, t_sql = duckdb_query(ents, rows, args.boundary)
+    t_coef, t_sql, out = duckdb_query(ents, rows, args.boundary)
+    worst = 0.0
+    for node, year, tce, _renew, scope1, s2loc, *_ in out:
+        if node != "E0000":
+            continue
+        for metric, ref in (
+            ("energy.total_tce", tce),
+            ("ghg.scope1", scope1),
+            ("ghg.scope2.location", s2loc),
+        ):
+            got = result.value(metric, "E0000", year).value or 0.0
+            worst = max(worst, abs(got - ref) / max(abs(ref), 1e-12))
+    print(f"DuckDB vs engine, group totals: largest relative difference {worst:.1e}")
     print(f"DuckDB: coefficient table {t_coef:.2f} s + one SQL query {t_sql:.2f} s = "
           f"{t_coef + t_sql:.2f} s (engine / DuckDB = {t_engine / (t_coef + t_sql):.2f})")
 

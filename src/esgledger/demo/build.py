@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -191,7 +191,8 @@ def _step_materiality(ctx: DemoContext) -> None:
 
 
 def _step_summarise(ctx: DemoContext) -> None:
-    ctx.summary = summarise(ctx.ledger, out_dir=ctx.out_dir, import_result=ctx.import_result)
+    summary = summarise(ctx.ledger, out_dir=ctx.out_dir, import_result=ctx.import_result)
+    ctx.summary = replace(summary, extras=dict(ctx.extras))
 
 
 def _step_write_summary(ctx: DemoContext) -> None:
