@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import statistics
 import time
 from datetime import date
 
@@ -207,15 +208,16 @@ def duckdb_query(
         .unique()
         .join(ent_frame.select("grp", "ekey", "region").unique(), on="grp")
         .with_columns(
-            pl.col("ind").replace_strict(
-                {i: c for c, i in inds.items()}, return_dtype=pl.Utf8
-            ).alias("indicator")
+            pl.col("ind")
+            .replace_strict({i: c for c, i in inds.items()}, return_dtype=pl.Utf8)
+            .alias("indicator")
         )
     )
     coef, _ = engine._resolve_all(keys, fs, classes, "enthalpy")  # type: ignore[arg-type]
     t_coef = time.perf_counter() - t0
     closure = pl.DataFrame(
-        tree.closure(), schema={"node": pl.Utf8, "entity": pl.Utf8, "share": pl.Float64},
+        tree.closure(),
+        schema={"node": pl.Utf8, "entity": pl.Utf8, "share": pl.Float64},
         orient="row",
     )
     con = duckdb.connect()
@@ -235,6 +237,7 @@ def main() -> None:
     ap.add_argument("--entities", type=int, default=500)
     ap.add_argument("--sources", type=int, default=40)
     ap.add_argument("--rows-sample", type=int, default=20_000)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--boundary", default="equity")
     args = ap.parse_args()
     rng = random.Random(20241231)
@@ -245,31 +248,49 @@ def main() -> None:
 
     t0 = time.perf_counter()
     result = compute(ents, rows, boundary=args.boundary)  # type: ignore[arg-type]
-    t_engine = time.perf_counter() - t0
+    t_cold = time.perf_counter() - t0
+    print(
+        f"engine, first run in the process (builds the unit registry and factor library): "
+        f"{t_cold:.2f} s for {len(result.values):,} values"
+    )
+    times = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        again = compute(ents, rows, boundary=args.boundary)  # type: ignore[arg-type]
+        times.append(time.perf_counter() - t0)
+        assert again.to_json() == result.to_json()
+    t_engine = min(times)
     root = result.value("ghg.scope1", "E0000", 2024)
+    print(
+        f"engine: best {t_engine:.2f} s, median {statistics.median(times):.2f} s "
+        f"of {args.repeat} (identical output each time; group Scope 1 2024: "
+        f"{root.value:,.0f} tCO2e)"
+    )
     t1 = time.perf_counter()
     lineage = result.explain("ghg.scope2.location", "E0001", 2024)
     t_explain = time.perf_counter() - t1
+    print(
+        f"explain one entity's Scope 2 2024 afterwards: {t_explain:.2f} s "
+        f"({len(lineage['lineage']['entities'])} entities in its lineage)"
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"engine: {t_engine:.2f} s for {len(result.values):,} values "
-          f"(group Scope 1 2024: {root.value:,.0f} tCO2e)")
-    print(f"explain one entity's Scope 2 2024 afterwards: {t_explain:.2f} s "
-          f"({len(lineage['lineage']['entities'])} entities in its lineage)")
-    print(f"peak RSS of the process so far (data generation included): {peak_mb:,.0f} MB")
-
-    t0 = time.perf_counter()
-    again = compute(ents, rows, boundary=args.boundary)  # type: ignore[arg-type]
-    t_again = time.perf_counter() - t0
-    print(f"engine, second run: {t_again:.2f} s; identical output: "
-          f"{again.to_json() == result.to_json()}")
+    print(f"peak RSS of the process (data generation and all runs included): {peak_mb:,.0f} MB")
 
     sample = rows.sample(n=min(args.rows_sample, n), seed=1)
-    t_py = per_row_python(ents, sample, args.boundary)
+    t_py = min(per_row_python(ents, sample, args.boundary) for _ in range(args.repeat))
     t_py_full = t_py * n / sample.height
-    print(f"per-row Python: {t_py:.2f} s for {sample.height:,} rows -> "
-          f"{t_py_full:,.0f} s extrapolated to {n:,} rows ({t_py_full / t_engine:,.0f}x the engine)")
+    print(
+        f"per-row Python: best {t_py:.2f} s for {sample.height:,} rows -> "
+        f"{t_py_full:,.0f} s extrapolated to {n:,} rows ({t_py_full / t_engine:,.0f}x the engine)"
+    )
 
-    t_coef, t_sql, out = duckdb_query(ents, rows, args.boundary)
+    best: tuple[float, float] | None = None
+    out: list[tuple[object, ...]] = []
+    for _ in range(args.repeat):
+        t_coef, t_sql, out = duckdb_query(ents, rows, args.boundary)
+        if best is None or t_coef + t_sql < sum(best):
+            best = (t_coef, t_sql)
+    assert best is not None
     worst = 0.0
     for node, year, tce, _renew, scope1, s2loc, *_ in out:
         if node != "E0000":
@@ -279,11 +300,13 @@ def main() -> None:
             ("ghg.scope1", scope1),
             ("ghg.scope2.location", s2loc),
         ):
-            got = result.value(metric, "E0000", year).value or 0.0
-            worst = max(worst, abs(got - ref) / max(abs(ref), 1e-12))
-    print(f"DuckDB vs engine, group totals: largest relative difference {worst:.1e}")
-    print(f"DuckDB: coefficient table {t_coef:.2f} s + one SQL query {t_sql:.2f} s = "
-          f"{t_coef + t_sql:.2f} s (engine / DuckDB = {t_engine / (t_coef + t_sql):.2f})")
+            got = result.value(metric, "E0000", year).value or 0.0  # type: ignore[arg-type]
+            worst = max(worst, abs(got - float(ref)) / max(abs(float(ref)), 1e-12))  # type: ignore[arg-type]
+    print(
+        f"DuckDB: best coefficient table {best[0]:.2f} s + one SQL query {best[1]:.2f} s = "
+        f"{sum(best):.2f} s (engine / DuckDB = {t_engine / sum(best):.2f}); "
+        f"group totals agree with the engine to {worst:.1e} (relative)"
+    )
 
 
 if __name__ == "__main__":

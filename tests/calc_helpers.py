@@ -23,10 +23,30 @@ ENTITIES = [
     ("SUBB", "Sub B", "乙公司", "GRP", "subsidiary", "83", "financial", "CN-JS", "", ""),
     ("JV", "Joint venture", "合营公司", "SUBB", "jv", "50", "financial", "CN-JX", "", ""),
     ("ASSOC", "Associate", "联营公司", "GRP", "associate", "30", "none", "CN-GS", "", ""),
-    ("ACQ", "Acquired", "新收购公司", "GRP", "subsidiary", "100", "operational", "CN-TJ",
-     "2024-04-01", ""),
-    ("DIV", "Divested", "已出售公司", "SUBA", "subsidiary", "60", "operational", "CN-NM",
-     "", "2024-06-30"),
+    (
+        "ACQ",
+        "Acquired",
+        "新收购公司",
+        "GRP",
+        "subsidiary",
+        "100",
+        "operational",
+        "CN-TJ",
+        "2024-04-01",
+        "",
+    ),
+    (
+        "DIV",
+        "Divested",
+        "已出售公司",
+        "SUBA",
+        "subsidiary",
+        "60",
+        "operational",
+        "CN-NM",
+        "",
+        "2024-06-30",
+    ),
 ]
 
 OBSERVATIONS = [
@@ -182,8 +202,16 @@ def write_files(folder: Path) -> list[Path]:
         w = csv.writer(fh)
         w.writerow(
             [
-                "code", "name_en", "name_zh", "parent", "type", "ownership_pct", "control",
-                "region", "included_from", "included_to",
+                "code",
+                "name_en",
+                "name_zh",
+                "parent",
+                "type",
+                "ownership_pct",
+                "control",
+                "region",
+                "included_from",
+                "included_to",
             ]
         )
         w.writerows(ENTITIES)

@@ -48,7 +48,10 @@ def pg_url(worker_id: str) -> Iterator[str]:
         _unavailable(
             f"{PG_ENV} is not set (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
         )
-    admin = create_engine(base, connect_args={"connect_timeout": 5})
+    base_url = make_url(base)
+    if base_url.drivername == "postgresql":  # no driver named: psycopg 3, as the library does
+        base_url = base_url.set(drivername="postgresql+psycopg")
+    admin = create_engine(base_url, connect_args={"connect_timeout": 5})
     schema = f"t_{worker_id}_{uuid.uuid4().hex[:12]}".lower()
     try:
         with admin.begin() as conn:
@@ -56,11 +59,13 @@ def pg_url(worker_id: str) -> Iterator[str]:
     except Exception as exc:  # server down, bad URL
         admin.dispose()
         _unavailable(f"PostgreSQL at {PG_ENV} is not reachable: {str(exc).splitlines()[0]}")
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = base_url.update_query_dict({"options": f"-csearch_path={schema}"})
     try:
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as conn:
+            # a test that left a transaction open would block the drop: fail instead of hanging
+            conn.execute(text("SET LOCAL lock_timeout = '15s'"))
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 

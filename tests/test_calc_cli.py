@@ -30,7 +30,9 @@ def db(any_db_url, monkeypatch, tmp_path, capsys):
 
 
 def explain(capsys, metric: str, entity: str, boundary: str) -> dict:
-    code = run(["explain", metric, "--entity", entity, "--period", "2024", "-b", boundary, "--json"])
+    code = run(
+        ["explain", metric, "--entity", entity, "--period", "2024", "-b", boundary, "--json"]
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.err
     return json.loads(captured.out)
@@ -76,8 +78,9 @@ def test_explain_scope2_shows_each_entity_grid_row_and_why(db, capsys):
     jx = ents["JV"]["observations"][0]["factors"][0]
     assert jx["id"] == "grid:energy.electricity:CN-JX:2022-2022"
     js = ents["SUBB"]["observations"]
-    assert any(f["id"] == "grid:energy.electricity:CN-GRID-E:2023-2023" for o in js
-               for f in o["factors"])
+    assert any(
+        f["id"] == "grid:energy.electricity:CN-GRID-E:2023-2023" for o in js for f in o["factors"]
+    )
     assert math.isclose(ents["JV"]["share"], 0.415)
 
 
@@ -139,9 +142,7 @@ def test_factor_import_changes_results_and_is_audited(db, capsys, tmp_path):
 
 def test_bad_factor_file_exits_2_and_writes_nothing(db, capsys, tmp_path):
     f = tmp_path / "bad.csv"
-    f.write_text(
-        "kind,subject,entity,value,unit\nncv,fuel.diesel,NOPE,x,GJ/t\n", encoding="utf-8"
-    )
+    f.write_text("kind,subject,entity,value,unit\nncv,fuel.diesel,NOPE,x,GJ/t\n", encoding="utf-8")
     assert run(["factors", "import", str(f)]) == 2
     err = capsys.readouterr().err
     assert "bad.csv, row 2, column value" in err and "column entity" in err

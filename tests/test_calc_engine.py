@@ -45,8 +45,15 @@ def observations() -> list[Observation]:
         canonical = get_indicator(ind).unit
         out.append(
             Observation(
-                ent, period, ind, convert(float(raw), unit, canonical), canonical, raw, unit,
-                source=source, id=i,
+                ent,
+                period,
+                ind,
+                convert(float(raw), unit, canonical),
+                canonical,
+                raw,
+                unit,
+                source=source,
+                id=i,
             )
         )
     return out
@@ -93,8 +100,9 @@ def test_windows_in_lineage():
     data = result.explain("energy.total_tce", "GRP", 2024)
     by_entity = {e["entity"]: e for e in data["lineage"]["entities"]}
     div = by_entity["DIV"]["observations"]
-    assert all(o["fraction_reason"] == "prorated: 182 of 366 days inside the inclusion window"
-               for o in div)
+    assert all(
+        o["fraction_reason"] == "prorated: 182 of 366 days inside the inclusion window" for o in div
+    )
     acq = [o for o in by_entity["ACQ"]["observations"] if o["indicator"] == "fuel.gasoline"]
     inside = [o["period"] for o in acq if o["fraction"] == 1.0]
     outside = [o["period"] for o in acq if o["fraction_reason"] == "outside the inclusion window"]
@@ -107,9 +115,7 @@ def test_windows_in_lineage():
 def test_annual_row_supersedes_monthly_rows():
     ents = [Entity("E", "E", "E", None, "group", None, "operational", "CN")]
     rows = [Observation("E", "2024", "fuel.diesel", 10.0, "t", "10", "t")]
-    rows += [
-        Observation("E", f"2024-{m:02d}", "fuel.diesel", 1.0, "t", "1", "t") for m in (1, 2)
-    ]
+    rows += [Observation("E", f"2024-{m:02d}", "fuel.diesel", 1.0, "t", "1", "t") for m in (1, 2)]
     r = compute(ents, rows)
     # only the annual 10 t counts: 10 * 1.4571 tce/t
     assert math.isclose(r.value("energy.total_tce", "E", 2024).value or 0, 14.571)
@@ -169,9 +175,7 @@ def test_process_mobile_and_scope3():
     user = read_factor_file(
         "kind,subject,value,unit,source\nscope3,scope3.cat01.spend,0.5,kgCO2e/CNY,EEIO 2024\n"
     )
-    rows.append(
-        Observation("E", "2024", "scope3.cat01.spend", 1_000_000.0, "CNY", "100", "万元")
-    )
+    rows.append(Observation("E", "2024", "scope3.cat01.spend", 1_000_000.0, "CNY", "100", "万元"))
     r = compute(ents, rows, load_factors().with_overrides(user))
     val = lambda m: r.value(m, "E", 2024).value or 0  # noqa: E731
     # limestone: 100 t * 0.43971 tCO2/t (CaCO3 stoichiometry, IPCC 2006 Vol. 3 Table 2.1)
@@ -203,7 +207,9 @@ def test_intensities_use_the_formula_language():
     assert math.isclose(
         result.value("intensity.energy_per_treo", "GRP", 2024).value or 0, tce * 1000 / 1000
     )
-    assert math.isclose(result.value("intensity.ghg_per_treo", "GRP", 2024).value or 0, total / 1000)
+    assert math.isclose(
+        result.value("intensity.ghg_per_treo", "GRP", 2024).value or 0, total / 1000
+    )
     assert result.value("intensity.ghg_per_treo", "SUBA", 2024).value is None  # no output there
     exp = result.explain("intensity.energy_per_treo", "GRP", 2024)
     assert exp["lineage"]["formula"] == "energy.total_tce / production.reo"
@@ -321,12 +327,8 @@ def test_equity_share_is_the_product_of_ownership(owns, amount):
 def test_unit_invariance(amount, unit):
     ents = [Entity("E", "E", "E", None, "group", None, "operational", "CN-NM")]
     mwh = convert(amount, unit, "MWh")
-    via = [
-        Observation("E", "2022", "energy.electricity.purchased", mwh, "MWh", str(amount), unit)
-    ]
-    direct = [
-        Observation("E", "2022", "energy.electricity.purchased", mwh, "MWh", str(mwh), "MWh")
-    ]
+    via = [Observation("E", "2022", "energy.electricity.purchased", mwh, "MWh", str(amount), unit)]
+    direct = [Observation("E", "2022", "energy.electricity.purchased", mwh, "MWh", str(mwh), "MWh")]
     a = compute(ents, via).value("ghg.scope2.location", "E", 2022).value
     b = compute(ents, direct).value("ghg.scope2.location", "E", 2022).value
     assert a == b

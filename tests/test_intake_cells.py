@@ -69,3 +69,14 @@ def test_xlsx_numbers_only_when_text_survives(x):
     if number is not None:
         assert number == x and f"{number:.16g}" == raw
     assert number_text_for_xlsx("1,234") is None
+
+
+@pytest.mark.parametrize(
+    ("region", "ok"),
+    [("CN-NM", True), ("CN-JX", True), ("DE", True), ("US-CA", True), ("", True),
+     ("CN-XX", False), ("CN-15", False), ("Inner Mongolia", False), ("cn-nm", False)],
+)  # fmt: skip
+def test_regions(region, ok):
+    from esgledger.intake.validate import region_ok
+
+    assert region_ok(region) is ok

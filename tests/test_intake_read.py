@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+import tempfile
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from esgledger.errors import ValidationError
 from esgledger.intake import read_files
@@ -138,3 +142,86 @@ def test_no_files_and_known_entities_only_from_ledger(tmp_path):
     with pytest.raises(ValidationError, match="got 'GRP'; expected an entity code"):
         read_files([path])
     assert read_files([BASE / "entities.csv"]).entities[0].code == "GRP"
+
+
+def test_formula_without_cached_value_is_not_taken_as_empty(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "observations"
+    ws.append(OBS_HEADER.strip().split(","))
+    ws.append(["GRP", "2024", "fuel.coke", "=2*3", "t", None, None])  # openpyxl stores no result
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    with pytest.raises(ValidationError) as info:
+        read_files([path], [GRP])
+    (p,) = info.value.problems
+    assert (p.file, p.row, p.column, p.value) == ("book.xlsx[observations]", 2, "value", "=2*3")
+
+
+# Canonical units per submitted unit, by hand: SI prefixes (k = 1e3, M = 1e6, G = 1e9),
+# 万 = 1e4, 1 t = 1,000 kg (吨 = t, 千克 = kg).
+MWH_PER = {"MWh": 1.0, "kWh": 1e-3, "GWh": 1e3, "万千瓦时": 10.0, "千瓦时": 1e-3}
+T_PER = {"t": 1.0, "kg": 1e-3, "吨": 1.0, "千克": 1e-3, "万吨": 1e4}
+M3_PER = {"m3": 1.0, "万立方米": 1e4, "立方米": 1.0}
+CASES = [
+    ("energy.electricity.purchased", MWH_PER),
+    ("fuel.diesel", T_PER),
+    ("water.fresh", M3_PER),
+]
+
+
+@given(
+    st.sampled_from(CASES).flatmap(
+        lambda c: st.tuples(st.just(c[0]), st.sampled_from(sorted(c[1].items())))
+    ),
+    st.floats(min_value=0, max_value=1e12, allow_nan=False),
+)
+def test_canonical_value_is_raw_times_hand_factor(case, value):
+    indicator, (unit, factor) = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(
+            Path(folder) / "observations.csv",
+            OBS_HEADER + f"GRP,2024,{indicator},{value!r},{unit},,\n",
+        )
+        (o,) = read_files([path], [GRP]).observations
+    assert math.isclose(o.value, value * factor, rel_tol=1e-12, abs_tol=1e-300)
+    assert (o.raw_value, o.raw_unit) == (repr(value), unit)
+
+
+def test_csv_field_over_the_size_limit_is_a_problem(tmp_path):
+    path = write(
+        tmp_path / "observations.csv",
+        OBS_HEADER
+        + "GRP,2024,fuel.coke,1,t,,ok\n"
+        + f'GRP,2023,fuel.coke,1,t,,"{"x" * 200_000}"\n',
+    )
+    with pytest.raises(ValidationError) as info:
+        read_files([path], [GRP])
+    (p,) = info.value.problems
+    assert (p.file, p.row) == ("observations.csv", 3)
+    assert p.expected.startswith("well-formed CSV (field larger than field limit")
+
+
+def test_truncated_worksheet_is_a_problem(tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "observations"
+    ws.append(OBS_HEADER.strip().split(","))
+    for year in range(1990, 2030):
+        ws.append(["GRP", str(year), "fuel.coke", year, "t", None, None])
+    wb.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # cut the sheet's XML in half
+            dst.writestr(item, data)
+    with pytest.raises(ValidationError) as info:
+        read_files([bad], [GRP])
+    (p,) = info.value.problems
+    assert p.file == "bad.xlsx[observations]"
+    assert p.expected.startswith("a readable worksheet (stopped after row")

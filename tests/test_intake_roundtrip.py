@@ -20,7 +20,7 @@ from intake_helpers import HELD_OUT
 # -- strategies --------------------------------------------------------------------------
 
 TEXT = st.text(
-    alphabet=st.characters(exclude_categories=("Cc", "Cs", "Cn")) | st.sampled_from("=+-@'\n\t"),
+    alphabet=st.characters(exclude_categories=("Cc", "Cs", "Cn")) | st.sampled_from("=+-@'\n\t\r"),
     max_size=12,
 )
 NAME = TEXT.filter(lambda s: s.strip() != "")

@@ -107,3 +107,16 @@ def test_filled_template_imports(seeded, tmp_path):
 def test_template_unknown_entity(seeded, tmp_path):
     with pytest.raises(NotFoundError, match="unknown entity 'NOPE'"):
         template(seeded, "NOPE", "2024", tmp_path / "x.xlsx")
+
+
+def test_percent_rows_get_a_0_to_100_check(seeded, tmp_path):
+    path = template(
+        seeded, "GANSU", "2024", tmp_path / "t.xlsx", indicators=["fuel.diesel", "water.reuse_rate"]
+    )
+    ws = openpyxl.load_workbook(path)["observations"]
+    checks = {
+        (dv.operator, dv.formula1, dv.formula2): str(dv.sqref)
+        for dv in ws.data_validations.dataValidation
+        if dv.type == "decimal"
+    }
+    assert checks == {("greaterThanOrEqual", "0", None): "D2", ("between", "0", "100"): "D3"}

@@ -108,6 +108,10 @@ def test_check_text_output(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "energy.electricity.green (650 MWh) is more than" in out
     assert "open: 1 errors" in out
+    assert run(["check", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "energy.electricity.green (650 MWh)" in out  # errors come first
+    assert "... and " in out and "more (see --json or --limit)" in out
 
 
 def test_targets_json(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

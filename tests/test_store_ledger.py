@@ -201,3 +201,20 @@ def test_non_finite_value_rejected(ledger):
     with pytest.raises(StorageError, match="non-finite value nan"):
         ledger.import_batch(batch(obs(raw="NaN", value=float("nan"))), actor="alice")
     assert ledger.observations() == []
+
+
+def test_not_a_database_file_is_a_storage_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is not a SQLite database, just some text" * 100)
+    with pytest.raises(StorageError, match="cannot connect to the database"):
+        Ledger.open(f"sqlite:///{path}")
+
+
+def test_database_from_a_newer_esgledger_is_refused(any_db_url):
+    from sqlalchemy import text
+
+    with Ledger.open(any_db_url) as led, led.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(StorageError, match="cannot migrate the database") as info:
+        Ledger.open(any_db_url)
+    assert "newer esgledger" in str(info.value)

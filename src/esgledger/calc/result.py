@@ -306,12 +306,12 @@ class RunResult:
             observations = []
             for r in group.iter_rows(named=True):
                 coef = self.coefficients[r["ckey"]]
-                kinds = _KINDS_FOR[column]
+                wanted = _KINDS_FOR[column]
                 note_fallback = any("location-based grid factor" in n for n in coef.notes)
                 factors = [
                     _factor_json(role, sel)
                     for role, sel in coef.factors
-                    if sel.factor.kind in kinds
+                    if sel.factor.kind in wanted
                     or (column == "s2mkt" and note_fallback and sel.factor.kind == "grid")
                 ]
                 if column in ("s1", "ch4e", "n2oe", "s1_stationary", "s1_mobile") and (

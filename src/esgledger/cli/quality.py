@@ -262,6 +262,9 @@ def check_cmd(
     open_only: Annotated[
         bool, typer.Option("--open", help="Hide explained and acknowledged findings.")
     ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Show at most this many findings (text output).")
+    ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON.")] = False,
 ) -> None:
     """Check the ledger's data: missing indicators, big year-on-year changes, sums, outliers."""
@@ -286,7 +289,7 @@ def check_cmd(
     if not findings:
         console.print("no findings")
         return
-    for f in findings:
+    for f in findings[: max(limit, 0)]:
         style = _SEVERITY_STYLE[f.severity]
         status = "" if f.status == "open" else f"  [dim]({f.status})[/]"
         console.print(
@@ -298,6 +301,8 @@ def check_cmd(
         if f.note:
             note = f.note if len(f.note) <= 160 else f.note[:157] + "..."
             console.print(f"        {f.status}: {note}", markup=False, style="dim")
+    if len(findings) > max(limit, 0):
+        console.print(f"... and {len(findings) - max(limit, 0)} more (see --json or --limit)")
     opened = summary["open"]
     console.print(
         f"{summary['total']} findings; open: {opened['error']} errors, "

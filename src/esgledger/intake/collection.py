@@ -10,6 +10,7 @@ name columns are informational and rows left without a value are skipped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,7 +25,7 @@ from esgledger.intake.cells import neutralise
 from esgledger.intake.export import entity_cells
 from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
 from esgledger.model import Entity, Period
-from esgledger.units import is_compatible
+from esgledger.units import convert, is_compatible
 
 __all__ = ["UNIT_CHOICES", "template", "unit_choices"]
 
@@ -131,6 +132,28 @@ def _expected(indicators: Iterable[str] | None) -> list[Indicator]:
     return out
 
 
+def _bounds(ind: Indicator, units: Sequence[str]) -> tuple[float, float] | None:
+    """(min, max) for an indicator with both bounds whose offered units all share one scale."""
+    if ind.min is None or ind.max is None:
+        return None
+    if any(not math.isclose(convert(1.0, u, ind.unit), 1.0) for u in units):
+        return None
+    return ind.min, ind.max
+
+
+def _between(lo: float, hi: float) -> DataValidation:
+    return DataValidation(
+        type="decimal",
+        operator="between",
+        formula1=f"{lo:g}",
+        formula2=f"{hi:g}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="数值 / value",
+        error=f"请输入 {lo:g} 至 {hi:g} 之间的数字 / enter a number from {lo:g} to {hi:g}",
+    )
+
+
 def template(
     ledger: _Readable,
     entity: str,
@@ -190,6 +213,7 @@ def _observations(sheet: Any, entity: Entity, period: str, rows: Sequence[Indica
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     lists: dict[str, DataValidation] = {}
+    ranges: dict[tuple[float, float], DataValidation] = {}
     at_least_zero = DataValidation(
         type="decimal",
         operator="greaterThanOrEqual",
@@ -209,7 +233,8 @@ def _observations(sheet: Any, entity: Entity, period: str, rows: Sequence[Indica
             cell = sheet.cell(r, col)
             cell.protection = Protection(locked=False)
             cell.fill = _INPUT_FILL
-        choices = ",".join(neutralise(u) for u in unit_choices(ind))
+        units = unit_choices(ind)
+        choices = ",".join(neutralise(u) for u in units)
         dv = lists.get(choices)
         if dv is None:
             dv = DataValidation(
@@ -221,7 +246,13 @@ def _observations(sheet: Any, entity: Entity, period: str, rows: Sequence[Indica
             sheet.add_data_validation(dv)
             lists[choices] = dv
         dv.add(sheet.cell(r, 5))
-        if ind.min == 0:
+        bounds = _bounds(ind, units)
+        if bounds is not None:
+            if bounds not in ranges:
+                ranges[bounds] = _between(*bounds)
+                sheet.add_data_validation(ranges[bounds])
+            ranges[bounds].add(sheet.cell(r, 4))
+        elif ind.min == 0:
             at_least_zero.add(sheet.cell(r, 4))
     for letter, width in zip("ABCDEFGHI", (14, 9, 40, 16, 12, 24, 30, 30, 50), strict=True):
         sheet.column_dimensions[letter].width = width

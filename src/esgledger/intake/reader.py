@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from esgledger.errors import Problem, ValidationError
-from esgledger.intake.tables import open_tables
+from esgledger.intake.tables import ReadError, open_tables
 from esgledger.intake.validate import ObservationChecker, Progress, check_entities, check_tree
-from esgledger.intake.xlsx import XlsxError
 from esgledger.model import Entity, ImportBatch
 
 __all__ = ["read_files"]
@@ -53,13 +52,11 @@ def read_files(
             if table.kind != "entities":
                 continue
             try:
-                found = check_entities(table, problems, seen)
-            except (XlsxError, SyntaxError, KeyError, ValueError):
-                problems.append(Problem(table.file, None, None, None, "a readable worksheet"))
-                continue
-            rows += found
-        check_tree(rows, known, problems)
+                rows += check_entities(table, problems, seen)
+            except ReadError as exc:
+                problems.append(exc.problem)
         rejected = set(seen) - {e.code for _, _, e in rows}
+        check_tree(rows, known, problems, rejected)
         entities = dict(known)
         entities.update({e.code: e for _, _, e in rows})
         checker = ObservationChecker(
@@ -70,8 +67,8 @@ def read_files(
                 continue
             try:
                 checker.check(table)
-            except (XlsxError, SyntaxError, KeyError, ValueError):
-                problems.append(Problem(table.file, None, None, None, "a readable worksheet"))
+            except ReadError as exc:
+                problems.append(exc.problem)
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ __all__ = [
     "INFO_COLUMNS",
     "OBSERVATION_COLUMNS",
     "Kind",
+    "ReadError",
     "Table",
     "open_tables",
 ]
@@ -125,10 +127,22 @@ def _norm_header(cells: list[str]) -> list[str]:
     return [c.strip().lstrip("\ufeff").strip().lower() for c in cells]
 
 
-def _csv_rows(records: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    for row_number, cells in enumerate(records, start=2):
-        if any(cells):
-            yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
+class ReadError(Exception):
+    """A file stopped being readable part-way (bad XML, a CSV field over the size limit)."""
+
+    def __init__(self, file: str, row: int | None, expected: str) -> None:
+        super().__init__(f"{file}: {expected}")
+        self.problem = Problem(file, row, None, None, expected)
+
+
+def _csv_rows(file: str, records: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    row_number = 1
+    try:
+        for row_number, cells in enumerate(records, start=2):
+            if any(cells):
+                yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
+    except csv.Error as exc:
+        raise ReadError(file, row_number + 1, f"well-formed CSV ({exc})") from exc
 
 
 def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
@@ -175,12 +189,20 @@ def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
     index = _check_header(file, kind, names, problems)
     if index is None:
         return []
-    return [Table(file, kind, index, _csv_rows(records), total=max(text.count("\n") - 1, 0))]
+    return [Table(file, kind, index, _csv_rows(file, records), total=max(text.count("\n") - 1, 0))]
 
 
-def _sheet_rows(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    for row_number, cells in rows:
-        yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
+def _sheet_rows(
+    file: str, rows: Iterator[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[str]]]:
+    row_number = 1
+    try:
+        for row_number, cells in rows:
+            yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
+    except (SyntaxError, KeyError, IndexError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise ReadError(
+            file, None, f"a readable worksheet (stopped after row {row_number})"
+        ) from exc
 
 
 def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
@@ -216,7 +238,7 @@ def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
         index = _check_header(file, kind, _norm_header(header), problems)
         if index is not None:
             tables.append(
-                Table(file, kind, index, _sheet_rows(rows), book, total=book.row_count(sheet))
+                Table(file, kind, index, _sheet_rows(file, rows), book, total=book.row_count(sheet))
             )
     if not tables:
         book.close()

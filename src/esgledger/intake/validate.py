@@ -9,7 +9,7 @@ window) are collected the same way but do not reject the import.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from typing import Final
 
@@ -34,7 +34,7 @@ _CN_CODES = (
     "JX LN MO NM NX QH SC SD SH SN SX TJ TW XJ XZ YN ZJ"
 )
 CN_REGIONS: Final = frozenset("CN-" + c for c in _CN_CODES.split())
-_ALPHA2 = re.compile(r"[A-Z]{2}")
+_ISO3166 = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 Progress = Callable[[str, int, int | None], None]
@@ -43,8 +43,10 @@ _EVERY = 5000
 
 
 def region_ok(text: str) -> bool:
-    """A Chinese province code (``CN-NM``) or an ISO 3166-1 alpha-2 country code."""
-    return text in CN_REGIONS or bool(_ALPHA2.fullmatch(text))
+    """Empty (unknown), a province code (``CN-NM``) or an ISO 3166 code (``DE``, ``US-CA``)."""
+    if not text or text in CN_REGIONS:
+        return True
+    return not text.startswith("CN-") and bool(_ISO3166.fullmatch(text))
 
 
 def _cell(cells: list[str], i: int) -> str:
@@ -103,7 +105,7 @@ def check_entities(
         own_text = _cell(cells, ix["ownership_pct"])
         ownership: float | None = None
         if own_text.strip():
-            ownership = parse_number(own_text)
+            ownership = parse_number(own_text.strip().removesuffix("%"))
             if ownership is None or not 0 <= ownership <= 100:
                 bad("ownership_pct", own_text, "a percentage from 0 to 100, or empty")
         control = _cell(cells, ix["control"]).strip()
@@ -111,7 +113,7 @@ def check_entities(
             bad("control", control, "one of operational, financial, none")
         region = _cell(cells, ix["region"]).strip()
         if not region_ok(region):
-            bad("region", region, "a province code such as CN-NM or an ISO 3166 country code")
+            bad("region", region, "a province code such as CN-NM, an ISO 3166 code, or empty")
         ok_from, included_from = _date(
             file, row, "included_from", _cell(cells, ix["included_from"]), problems
         )
@@ -149,8 +151,13 @@ def check_tree(
     rows: Iterable[tuple[str, int, Entity]],
     known: Mapping[str, Entity],
     problems: list[Problem],
+    rejected: Collection[str] = (),
 ) -> None:
-    """Unknown parents and parent cycles among the file's entities and the ledger's."""
+    """Unknown parents and parent cycles among the file's entities and the ledger's.
+
+    ``rejected`` are codes of file rows that had problems of their own: a
+    parent among them is not reported again as unknown.
+    """
     rows = list(rows)
     tree = {code: e.parent for code, e in known.items()}
     tree.update({e.code: e.parent for _, _, e in rows})
@@ -158,6 +165,8 @@ def check_tree(
         if e.parent is None:
             continue
         if e.parent not in tree:
+            if e.parent in rejected:
+                continue
             problems.append(
                 Problem(file, row, "parent", e.parent, "an entity code in the file or the ledger")
             )

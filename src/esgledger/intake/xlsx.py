@@ -23,7 +23,7 @@ __all__ = ["Workbook", "XlsxError"]
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ROW, _C, _V, _IS, _T, _R = (_NS + x for x in ("row", "c", "v", "is", "t", "r"))
+_ROW, _C, _V, _IS, _T, _R, _F = (_NS + x for x in ("row", "c", "v", "is", "t", "r", "f"))
 
 # Built-in number formats that show dates (ECMA-376 part 1, 18.8.30).
 _BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
@@ -200,10 +200,16 @@ class Workbook:
                             value = _text(is_)
                     else:
                         value = c.findtext(_V) or ""
-                        if kind == "s":
+                        if not value:
+                            formula = c.findtext(_F)
+                            if formula:  # no cached result (written by a program): show it
+                                value = "=" + formula
+                        elif kind == "s":
                             value = shared[int(value)] if value else ""
                         elif kind == "b":
                             value = "TRUE" if value == "1" else "FALSE"
+                        elif kind == "d" and value.endswith("T00:00:00"):
+                            value = value[:10]
                         elif value and dates and kind in (None, "n"):
                             style = c.get("s")
                             if style and int(style) in dates:

@@ -135,6 +135,9 @@ def build_report(
     """
     from esgledger.report.sources import collect
 
+    parse_list(langs, LANGS, "language")
+    for name in parse_list(formats, FORMATS, "format"):
+        get_renderer(name)
     definition = load_definition(template)
     data = collect(ledger, period, boundary=boundary, targets=targets, definition=definition)
     return publish(

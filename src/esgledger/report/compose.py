@@ -314,7 +314,7 @@ class _Composer:
         try:
             expanded = env.from_string(source).render(self._env_globals())
         except TemplateError as exc:
-            line = getattr(exc, "lineno", None)
+            line = getattr(exc, "lineno", None) or _template_line(exc)
             where = f"{filename}, line {line}" if line else filename
             raise ReportError(f"{where}: {exc.message or exc}") from None
         except (TypeError, ValueError) as exc:
@@ -693,6 +693,17 @@ class _Composer:
             labels=self.labels,
             warnings=self.warnings,
         )
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a runtime error happened on (Jinja maps its frames to it)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def _items(tokens: list[Token]) -> list[ProseItem]:

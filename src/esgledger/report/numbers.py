@@ -9,6 +9,7 @@ a template asks for a number of decimals.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from esgledger.report.model import Lang
 
@@ -93,7 +94,9 @@ def format_number(value: float, decimals: int | None = None, unit: str = "") -> 
     if not math.isfinite(value):
         return MISSING
     places = _decimals(value, unit) if decimals is None else decimals
-    text = f"{value:,.{places}f}"
+    # half away from zero on the decimal digits the reader sees (1,234.5 → 1,235)
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{places}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]
     return text

@@ -1,0 +1,260 @@
+"""Renderers: self-contained HTML, A4 PDF with CJK font, editable DOCX, XLSX data annex;
+determinism and timestamps; a clear error without a CJK font."""
+
+import io
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from datetime import UTC, date, datetime
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from report_helpers import sample_data
+
+from esgledger.errors import ReportError
+from esgledger.report import fonts
+from esgledger.report.build import compose_publication, output_name, publish
+from esgledger.report.charts import chart_png, chart_svg
+from esgledger.report.definition import load_definition
+from esgledger.report.model import Chart
+from esgledger.report.render import get_renderer
+from esgledger.report.render.base import safe_text
+from esgledger.report.render.docx import render_docx_bytes
+from esgledger.report.render.html import render_html
+from esgledger.report.render.pdf import render_pdf_bytes
+from esgledger.report.render.xlsx import render_xlsx_bytes
+
+POPPLER = shutil.which("pdftotext") is not None
+
+
+@pytest.fixture(scope="module")
+def publication():
+    return compose_publication(load_definition(), sample_data(), ["en", "zh"])
+
+
+@pytest.fixture(scope="module")
+def pdfs(publication):
+    return {lang: render_pdf_bytes(publication, lang) for lang in ("en", "zh")}
+
+
+def charts_of(report):
+    return [b for s in report.sections for b in s.blocks if isinstance(b, Chart)]
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+
+def test_html_is_one_self_contained_responsive_printable_file(publication):
+    html = render_html(publication, "zh")
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="zh-CN">' in html
+    assert '<meta name="viewport"' in html
+    assert "@media (max-width: 600px)" in html
+    assert "@media print" in html
+    assert "<link" not in html
+    assert "<script" not in html
+    assert not re.search(r'\s(src|href)="(https?:)?//', html)
+    assert html.count("<svg") == len(charts_of(publication.edition("zh")))
+    assert "819,687" in html  # seed 2024 purchased electricity
+
+
+def test_html_is_byte_identical_across_runs(publication):
+    first = render_html(publication, "en")
+    chart_svg.cache_clear()
+    again = compose_publication(load_definition(), sample_data(), ["en"])
+    assert render_html(again, "en") == first
+
+
+def test_svg_ids_are_unique_on_the_page(publication):
+    html = render_html(publication, "en")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+
+
+# --- charts --------------------------------------------------------------------------
+
+
+def test_charts_render_chinese_labels_without_missing_glyphs(publication, recwarn):
+    chart_svg.cache_clear()
+    chart_png.cache_clear()
+    for chart in charts_of(publication.edition("zh")):
+        assert chart_svg(chart).startswith("<svg")
+        assert chart_png(chart)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [str(w.message) for w in recwarn] == []  # matplotlib warns on a missing glyph
+
+
+def test_charts_are_deterministic(publication):
+    chart = charts_of(publication.edition("en"))[0]
+    svg, png = chart_svg(chart), chart_png(chart)
+    chart_svg.cache_clear()
+    chart_png.cache_clear()
+    assert chart_svg(chart) == svg
+    assert chart_png(chart) == png
+    assert "<dc:date>" not in svg
+
+
+# --- XLSX ----------------------------------------------------------------------------
+
+
+def test_xlsx_lists_every_figure_with_numbers_as_numbers(publication):
+    report = publication.edition("en")
+    wb = load_workbook(io.BytesIO(render_xlsx_bytes(publication, "en")))
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Figure", "Lineage reference", "Section"]
+    rows = list(ws.iter_rows(min_row=2))
+    assert len(rows) == len(report.figures)
+    for row in rows:
+        value = row[header.index("Value")]
+        assert value.data_type == "n"
+        assert isinstance(value.value, int | float)
+        fig = report.figures[row[0].value]
+        assert row[1].value == str(fig.ref)
+        assert value.value == pytest.approx(fig.value)
+    codes = {r[header.index("Framework codes")].value for r in rows}
+    assert "GRI 302-1" in codes
+
+
+def test_xlsx_neutralizes_formula_text():
+    data = sample_data()
+    data.company_en = "=HYPERLINK(\"http://evil\",\"x\")"
+    data.entity_names["NRE"] = ("+cmd|' /C calc'!A0", "@SUM(1)")
+    pub = compose_publication(load_definition(), data, ["en"])
+    wb = load_workbook(io.BytesIO(render_xlsx_bytes(pub, "en")))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@"))
+    names = {c.value for c in wb.worksheets[0]["G"][1:]}
+    assert "'+cmd|' /C calc'!A0" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("=1+1", "'=1+1"), ("-5", "'-5"), ("@x", "'@x"), ("+", "'+"), ("ok", "ok"), ("", "")],
+)
+def test_safe_text(text, expected):
+    assert safe_text(text) == expected
+
+
+def test_xlsx_and_docx_are_byte_identical_across_runs(publication):
+    x1, d1 = render_xlsx_bytes(publication, "zh"), render_docx_bytes(publication, "zh")
+    time.sleep(2.1)  # ZIP entry times have a two-second resolution
+    assert render_xlsx_bytes(publication, "zh") == x1
+    assert render_docx_bytes(publication, "zh") == d1
+
+
+def test_timestamps_come_from_source_date_epoch(publication, pdfs, monkeypatch):
+    report_day = datetime(2025, 3, 31)
+    docx = Document(io.BytesIO(render_docx_bytes(publication, "en")))
+    assert docx.core_properties.created.replace(tzinfo=None) == report_day
+    wb = load_workbook(io.BytesIO(render_xlsx_bytes(publication, "en")))
+    assert wb.properties.modified == report_day
+    assert b"D:20250331000000" in pdfs["en"]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    when = datetime.fromtimestamp(1700000000, tz=UTC).replace(tzinfo=None)
+    docx = Document(io.BytesIO(render_docx_bytes(publication, "en")))
+    assert docx.core_properties.created.replace(tzinfo=None) == when
+    data = render_xlsx_bytes(publication, "en")
+    assert b"2023-11-14T22:13:20Z" in zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+    assert b"D:20231114221320" in render_pdf_bytes(publication, "en")
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ReportError, match="SOURCE_DATE_EPOCH"):
+        render_docx_bytes(publication, "en")
+
+
+# --- DOCX ----------------------------------------------------------------------------
+
+
+def test_docx_uses_heading_styles_tables_and_pictures(publication):
+    report = publication.edition("zh")
+    doc = Document(io.BytesIO(render_docx_bytes(publication, "zh")))
+    styles = [p.style.name for p in doc.paragraphs]
+    assert styles.count("Heading 1") == sum(1 for s in report.sections if s.level == 1)
+    assert styles.count("Heading 2") == sum(1 for s in report.sections if s.level == 2)
+    assert len(doc.inline_shapes) == len(charts_of(report))
+    assert len(doc.tables) >= 10
+    texts = " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "819,687" in texts
+
+
+# --- PDF -----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdffonts) not installed")
+def test_pdf_is_a4_with_toc_page_numbers_and_embedded_cjk_font(pdfs, tmp_path):
+    path = tmp_path / "zh.pdf"
+    path.write_bytes(pdfs["zh"])
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info.stdout)
+    fonts_out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    cjk = [line for line in fonts_out.splitlines() if "NotoSansCJK" in line.replace("-", "")]
+    assert cjk and all(" yes yes " in line for line in cjk)  # embedded, subset
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", "2", "-l", "3", str(path), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert "目录" in text
+    assert re.search(r"关于本报告\s*\.*\s*\d+", text)  # table of contents with page numbers
+    body = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "819,687" in body
+    assert "\ufffd" not in body
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_pdf_has_running_header_and_page_footer(pdfs, tmp_path):
+    path = tmp_path / "en.pdf"
+    path.write_bytes(pdfs["en"])
+    page5 = subprocess.run(
+        ["pdftotext", "-f", "5", "-l", "5", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    assert "China Northern Rare Earth" in page5  # running header: the company
+    assert re.search(r"^\s*5\s*$", page5, re.M)  # footer: the page number
+
+
+def test_no_cjk_font_is_a_clear_report_error(publication, monkeypatch, tmp_path):
+    monkeypatch.setattr(fonts, "_font_entries", lambda: [("DejaVu Sans", "/x/DejaVuSans.ttf")])
+    fonts._cached.cache_clear()
+    chart_svg.cache_clear()
+    try:
+        with pytest.raises(ReportError, match="no CJK font"):
+            render_pdf_bytes(publication, "zh")
+        with pytest.raises(ReportError, match="fonts-noto-cjk"):
+            publish(sample_data(), ["zh"], ["html"], tmp_path)
+        assert not (tmp_path / output_name(2024, "zh", ".html")).exists()
+    finally:
+        fonts._cached.cache_clear()
+        chart_svg.cache_clear()
+
+
+def test_unknown_format_and_language():
+    with pytest.raises(ReportError, match="unknown report format 'odt'"):
+        get_renderer("odt")
+    with pytest.raises(ReportError, match="unknown language 'fr'"):
+        publish(sample_data(), ["fr"], ["html"], None)  # type: ignore[arg-type]
+
+
+def test_publish_writes_every_language_and_format(tmp_path):
+    seen = []
+    paths = publish(
+        sample_data(), ["en", "zh"], ["html", "xlsx"], tmp_path,
+        lambda done, total, what: seen.append((done, total, what)),
+        report_date=date(2025, 4, 30),
+    )
+    assert [p.name for p in paths] == [
+        "esg-report-2024-en.html",
+        "esg-report-2024-en.xlsx",
+        "esg-report-2024-zh.html",
+        "esg-report-2024-zh.xlsx",
+    ]
+    assert seen[-1][:2] == (5, 5)
+    assert "2025-04-30" in paths[0].read_text(encoding="utf-8")
