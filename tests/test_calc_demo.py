@@ -37,7 +37,8 @@ def test_explain_group_scope2_location_on_the_demo(demo_db, capsys):
             grid = [f for f in obs["factors"] if f["role"] == "location-based grid factor"]
             assert len(grid) == 1, ent["entity"]
             assert grid[0]["why"] and grid[0]["source"] and grid[0]["edition"]
-            assert math.isclose(obs["contribution"], obs["value"] * grid[0]["value"])
+            want = obs["value"] * obs["fraction"] * grid[0]["value"]
+            assert math.isclose(obs["contribution"], want)
     total = sum(e["consolidated"] for e in entities)
     assert math.isclose(total, data["value"], rel_tol=1e-9)
 

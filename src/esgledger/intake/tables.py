@@ -168,7 +168,11 @@ def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
         )
         return []
     records = csv.reader(io.StringIO(text, newline=""), strict=False)
-    header = next(records, None)
+    try:
+        header = next(records, None)
+    except csv.Error as exc:
+        problems.append(Problem(file, 1, None, None, f"well-formed CSV ({exc})"))
+        return []
     if header is None:
         problems.append(Problem(file, 1, None, None, "a header row"))
         return []
