@@ -172,3 +172,18 @@ def test_factors_list_and_search(monkeypatch, tmp_path, capsys):
     out = capsys.readouterr().out
     # ncv, carbon content, oxidation, tce, CH4, N2O for fuel.diesel + CH4, N2O of road diesel
     assert "factors (8 of" in out
+
+
+def test_sqlite_and_postgresql_give_identical_results(sqlite_url, pg_url, tmp_path):
+    from esgledger.calc.service import compute_ledger
+
+    files = H.write_files(tmp_path)
+    outputs = []
+    for url in (sqlite_url, pg_url):
+        with Ledger.open(url) as led:
+            from esgledger.intake import import_files
+
+            import_files(led, files, actor="test")
+            result = compute_ledger(led, boundary="equity")
+            outputs.append([(v.metric, v.entity, v.period, v.value) for v in result.values])
+    assert outputs[0] == outputs[1]

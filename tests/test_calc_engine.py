@@ -334,3 +334,22 @@ def test_unit_invariance(amount, unit):
     assert a == b
     # 2022 Inner Mongolia 0.6849 tCO2/MWh
     assert math.isclose(a or 0, mwh * 0.6849, rel_tol=1e-11, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("boundary", ["operational", "financial", "equity"])
+def test_every_metric_explains_and_adds_up(boundary):
+    result = compute(entities(), observations(), boundary=boundary)
+    for mv in result.values:
+        if mv.entity != "GRP":
+            continue
+        data = result.explain(mv.metric, "GRP", 2024)
+        assert data["value"] == mv.value
+        lineage = data["lineage"]
+        if METRICS[mv.metric].column is None:
+            assert lineage["formula"] and lineage["inputs"]
+            continue
+        total = sum(e["consolidated"] for e in lineage["entities"])
+        assert math.isclose(total, mv.value or 0, rel_tol=1e-9, abs_tol=1e-9), mv.metric
+        for ent in lineage["entities"]:
+            own = sum(o["contribution"] for o in ent["observations"])
+            assert math.isclose(own, ent["value"], rel_tol=1e-9, abs_tol=1e-9), mv.metric

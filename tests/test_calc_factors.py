@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from esgledger.calc import compute
 from esgledger.catalog.factors import (
@@ -17,6 +19,7 @@ from esgledger.catalog.factors import (
 )
 from esgledger.errors import CalcError, ValidationError
 from esgledger.model import Entity, Observation
+from esgledger.units import convert
 
 CO2_PER_C = 44 / 12
 
@@ -181,6 +184,9 @@ def test_region_chain_maps_provinces_to_grids():
     assert region_chain("CN-NM") == ("CN-NM", "CN-GRID-N", "CN", "")
     assert region_chain("CN-GD") == ("CN-GD", "CN-GRID-S", "CN", "")
     assert region_chain("US") == ("US", "")
+    # lower case and the older GB/T 2260 numeric codes are understood
+    assert region_chain("cn-nm") == region_chain("CN-15") == region_chain("CN-NM")
+    assert region_chain("CN-36")[:2] == ("CN-JX", "CN-GRID-C")
 
 
 def test_missing_grid_factor_is_a_calc_error_naming_the_region():
@@ -248,3 +254,37 @@ def test_factor_columns_are_the_data_file_columns():
     f = Factor("ncv", "fuel.diesel", 1.0, "GJ/t", entity="E", year_from=2024, year_to=2024)
     assert f.id == "ncv:fuel.diesel:entity=E:2024-2024"
     assert f.to_dict()["id"] == f.id
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    kg_per_cny=st.floats(1e-4, 10),
+    unit=st.sampled_from(["kgCO2e/CNY", "tCO2e/CNY", "kgCO2e/万元", "tCO2e/亿元"]),
+)
+def test_user_factor_unit_invariance(kg_per_cny, unit):
+    # the same spend factor written in four units gives the same Scope 3 figure
+    value = convert(kg_per_cny, "kgCO2e/CNY", unit)
+    text = f"kind,subject,value,unit\nscope3,scope3.cat02.spend,{value!r},{unit}\n"
+    fs = load_factors().with_overrides(read_factor_file(text))
+    rows = [obs("E", "2024", "scope3.cat02.spend", 1_000_000.0, "CNY")]
+    got = compute(one_entity(), rows, fs).value("ghg.scope3.cat02", "E", 2024).value
+    # 1,000,000 CNY x kg_per_cny kgCO2e/CNY / 1000 = tCO2e
+    assert got is not None
+    assert math.isclose(got, 1000 * kg_per_cny, rel_tol=1e-9)
+
+
+def test_entity_steam_enthalpy_override():
+    # E's steam at 2,950 kJ/kg: (2950 - 83.74) / 1000 = 2.86626 GJ/t; 10 t -> 28.6626 GJ
+    text = "kind,subject,entity,value,unit\nsteam_enthalpy,energy.steam.purchased,E,2950,kJ/kg\n"
+    fs = load_factors().with_overrides(read_factor_file(text, known_entities={"E"}))
+    rows = [obs("E", "2024", "energy.steam.purchased", 10.0, "t")]
+    r = compute(one_entity(), rows, fs)
+    gj = 10 * (2950 - 83.74) / 1000
+    assert math.isclose(r.value("ghg.scope2.location", "E", 2024).value or 0, gj * 0.11)
+    assert math.isclose(r.value("energy.total_tce", "E", 2024).value or 0, gj * 0.03412)
+
+
+def test_bad_periods_are_calc_errors():
+    for bad in ("2024-13", "24", "2024-1", "2024/03"):
+        with pytest.raises(CalcError, match="bad period"):
+            compute(one_entity(), [obs("E", bad, "fuel.coke", 1.0, "t")])

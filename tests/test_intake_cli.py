@@ -56,3 +56,29 @@ def test_export_and_template(db, tmp_path, capsys):
     assert run(["template", "--entity", "NOPE", "--period", "2024", "-o", str(out)]) == 2
     assert run(["template", "--entity", "XF", "--period", "24", "-o", str(out)]) == 2
     assert "bad period '24'" in capsys.readouterr().err
+
+
+def test_restating_an_approved_period_needs_a_reason(db, tmp_path, capsys):
+    from esgledger.store.workflow import approve, review, submit
+
+    files = [str(HELD_OUT / "entities.csv"), str(HELD_OUT / "observations.csv")]
+    assert run(["import", *files]) == 0
+    with Ledger.open(db) as led:
+        for step in (submit, review, approve):
+            step(led, period="2024", entity="BT", actor="auditor")
+    changed = tmp_path / "observations.csv"
+    changed.write_text(
+        "entity,period,indicator,value,unit,source,comment\n"
+        "BT,2024,fuel.diesel,13,吨,fuel log,corrected after audit\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert run(["import", str(changed)]) == 2
+    assert "--reason" in capsys.readouterr().err
+    assert run(["import", str(changed), "--reason", "meter misread", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["observations_updated"] == 1
+    with Ledger.open(db) as led:
+        (o,) = led.observations(entity="BT", period="2024", indicator="fuel.diesel")
+        assert (o.raw_value, o.version) == ("13", 2)
+        events = led.audit_events()
+        assert any("meter misread" in json.dumps(e.payload, ensure_ascii=False) for e in events)

@@ -29,6 +29,7 @@ UNITS = {
     "fuel.diesel": ["t", "kg", "吨", "千克", "万吨"],
     "water.fresh": ["m3", "万立方米", "立方米"],
     "employees.total": ["person", "人"],
+    "esg.disclosure.narrative": [""],  # a text indicator: the text is the value, no unit
 }
 PERIODS = st.builds(
     lambda y, m: str(y) if m == 0 else f"{y}-{m:02d}",
@@ -98,7 +99,7 @@ def datasets(draw):
                 entity,
                 period,
                 indicator,
-                draw(RAW_VALUES),
+                draw(NAME if indicator == "esg.disclosure.narrative" else RAW_VALUES),
                 draw(st.sampled_from(UNITS[indicator])),
                 draw(TEXT),
                 draw(TEXT),

@@ -7,17 +7,18 @@ import re
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from report_helpers import sample_data
 
 from esgledger.report.build import compose_publication
 from esgledger.report.definition import load_definition
 from esgledger.report.render.docx import render_docx_bytes
 from esgledger.report.render.html import render_html
 from esgledger.report.render.xlsx import render_xlsx_bytes
+from report_helpers import sample_data
 
 # Numbers that are not figures: years, and numbers inside names of standards and units.
 NOT_FIGURES = [
-    r"\b(19|20)\d\d\b",  # years (table headers, "in 2024")
+    r"(?<![\d,.])(19|20)\d\d-\d\d-\d\d(?!\d)",  # the report date
+    r"(?<![\d,.])(19|20)\d\d(?!\d|[,.]\d)",  # years (table headers, "in 2024", "2024年")
     r"ISO \d+",
     r"IFRS S\d",
     r"Scope \d( \+ \d)?",
@@ -58,7 +59,9 @@ def test_every_number_in_the_html_is_an_annex_figure(publication, lang):
     page = re.sub(r"<svg.*?</svg>", " ", page, flags=re.S)  # chart drawings (axis ticks)
     page = re.sub(r'<table class="index-table">.*?</table>', " ", page, flags=re.S)
 
-    spans = re.findall(r'<span class="fig" data-fig="(F\d+)" data-ref="([^"]+)">([^<]*)</span>', page)
+    spans = re.findall(
+        r'<span class="fig" data-fig="(F\d+)" data-ref="([^"]+)">([^<]*)</span>', page
+    )
     assert len(spans) > 50
     for fid, ref, text in spans:
         assert rows[fid] == (htmllib.unescape(ref), htmllib.unescape(text))

@@ -1,17 +1,17 @@
 """Composing the content model: placeholders, tables, lineage, sanitization, template errors."""
 
 import shutil
-from html.parser import HTMLParser
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_helpers import RUN, sample_data
 
 from esgledger.errors import ReportError, ValidationError
 from esgledger.report.compose import compose_report, sanitize_markdown
 from esgledger.report.definition import default_template_dir, load_definition
 from esgledger.report.model import Chart, FigureTable, GridTable, IndexTable, KpiHighlights, Prose
+from report_helpers import RUN, sample_data
 
 DAY = date(2025, 3, 31)
 

@@ -30,6 +30,10 @@ from esgledger.report.numbers import (
         (0.4567, "tCO2e/MWh", "en", "0.457 tCO2e/MWh"),
         (3.126272, "tCO2e/tREO", "en", "3.13 tCO2e/tREO"),
         (12, "case", "en", "12"),
+        (1_604_000_000, "CNY", "zh", "16.04亿元"),  # seed: R&D expenditure 16.04亿元
+        (1_258_400, "CNY", "zh", "125.84万元"),  # seed: employee care 125.84万元
+        (1_258_400, "CNY", "en", "CNY 1.26 million"),
+        (5_000, "CNY", "en", "CNY 5,000"),
         (None, "t", "en", MISSING),
     ],
 )

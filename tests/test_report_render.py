@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from report_helpers import sample_data
 
 from esgledger.errors import ReportError
 from esgledger.report import fonts
@@ -26,6 +25,7 @@ from esgledger.report.render.docx import render_docx_bytes
 from esgledger.report.render.html import render_html
 from esgledger.report.render.pdf import render_pdf_bytes
 from esgledger.report.render.xlsx import render_xlsx_bytes
+from report_helpers import sample_data
 
 POPPLER = shutil.which("pdftotext") is not None
 
@@ -120,7 +120,7 @@ def test_xlsx_lists_every_figure_with_numbers_as_numbers(publication):
 
 def test_xlsx_neutralizes_formula_text():
     data = sample_data()
-    data.company_en = "=HYPERLINK(\"http://evil\",\"x\")"
+    data.company_en = '=HYPERLINK("http://evil","x")'
     data.entity_names["NRE"] = ("+cmd|' /C calc'!A0", "@SUM(1)")
     pub = compose_publication(load_definition(), data, ["en"])
     wb = load_workbook(io.BytesIO(render_xlsx_bytes(pub, "en")))
@@ -209,7 +209,9 @@ def test_pdf_is_a4_with_toc_page_numbers_and_embedded_cjk_font(pdfs, tmp_path):
     assert cjk and all(" yes yes " in line for line in cjk)  # embedded, subset
     text = subprocess.run(
         ["pdftotext", "-layout", "-f", "2", "-l", "3", str(path), "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "目录" in text
     assert re.search(r"关于本报告\s*\.*\s*\d+", text)  # table of contents with page numbers
@@ -256,7 +258,10 @@ def test_unknown_format_and_language():
 def test_publish_writes_every_language_and_format(tmp_path):
     seen = []
     paths = publish(
-        sample_data(), ["en", "zh"], ["html", "xlsx"], tmp_path,
+        sample_data(),
+        ["en", "zh"],
+        ["html", "xlsx"],
+        tmp_path,
         lambda done, total, what: seen.append((done, total, what)),
         report_date=date(2025, 4, 30),
     )

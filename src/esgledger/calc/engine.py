@@ -32,7 +32,7 @@ from esgledger.calc.formula import Value, evaluate
 from esgledger.calc.metrics import GJ_PER_TCE, INTENSITIES, METRICS
 from esgledger.calc.result import RunResult
 from esgledger.calc.sources import COEF_COLUMNS, Coefficients, SourceClass, classify, resolve
-from esgledger.catalog.factors import FactorSet, Selection, load_factors
+from esgledger.catalog.factors import FactorSet, Selection, load_factors, normalize_region
 from esgledger.errors import CalcError, EsgError
 from esgledger.model import Entity, Observation, Period
 
@@ -116,7 +116,7 @@ def observations_frame(observations: Sequence[Observation] | pl.DataFrame) -> pl
 def _entities_frame(tree: Tree, override_entities: frozenset[str]) -> pl.DataFrame:
     """Per entity: region, override key, factor group id and inclusion window."""
     codes = sorted(tree.entities)
-    regions = [tree.entities[c].region.strip() for c in codes]
+    regions = [normalize_region(tree.entities[c].region) for c in codes]
     ekeys = [c if c in override_entities else "" for c in codes]
     groups = {pair: i for i, pair in enumerate(sorted(set(zip(ekeys, regions, strict=True))))}
     return pl.DataFrame(

@@ -261,6 +261,7 @@ class RunResult:
         }[column]
 
     def _relevant(self, column: str, metric: str) -> pl.Expr:
+        """Rows that can contribute to ``metric`` (a non-zero coefficient for it)."""
         kind = pl.col("source_kind")
         if metric.startswith("ghg.scope3.cat"):
             return pl.col("s3cat") == int(metric[-2:])
@@ -273,7 +274,7 @@ class RunResult:
             "co2_all": ["c_co2", "c_process"],
             "ch4e": ["c_ch4"],
             "n2oe": ["c_n2o"],
-        }.get(column, ["c_" + column.replace("s2mkt", "s2mkt")])
+        }.get(column, ["c_" + column])
         expr = pl.lit(False)
         for c in coefs:
             expr = expr | (pl.col(c) != 0)
@@ -290,13 +291,8 @@ class RunResult:
             .sort(["entity", "indicator", "period", "id"])
         )
         own = {
-            (e, y): r
-            for e, y, r in zip(
-                self.own["entity"].to_list(),
-                self.own["year"].to_list(),
-                self.own.iter_rows(named=True),
-                strict=True,
-            )
+            (r["entity"], year): r
+            for r in self.own.filter(pl.col("year") == year).iter_rows(named=True)
         }
         unit = METRICS[metric].unit
         entities = []

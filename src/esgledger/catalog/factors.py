@@ -42,6 +42,7 @@ __all__ = [
     "Selection",
     "canonical_unit",
     "load_factors",
+    "normalize_region",
     "per",
     "read_factor_file",
     "region_chain",
@@ -186,16 +187,31 @@ def _region_label(region: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _grid_regions() -> dict[str, str]:
+def _province_table() -> tuple[dict[str, str], dict[str, str]]:
     raw = resources.files("esgledger.catalog").joinpath("data/factors_grid_regions.csv")
-    rows = csv.DictReader(io.StringIO(raw.read_text(encoding="utf-8-sig")))
-    return {r["province"].strip(): r["grid_region"].strip() for r in rows}
+    rows = list(csv.DictReader(io.StringIO(raw.read_text(encoding="utf-8-sig"))))
+    grids = {r["province"].strip(): r["grid_region"].strip() for r in rows}
+    numeric = {r["numeric_code"].strip(): r["province"].strip() for r in rows}
+    return grids, numeric
+
+
+def _grid_regions() -> dict[str, str]:
+    return _province_table()[0]
+
+
+def normalize_region(region: str) -> str:
+    """A region code as the factor library spells it: upper case, GB/T 2260 numbers mapped.
+
+    ``cn-nm`` and the older numeric ``CN-15`` both become ``CN-NM``.
+    """
+    code = region.strip().upper()
+    return _province_table()[1].get(code, code)
 
 
 def region_chain(region: str) -> tuple[str, ...]:
     """Regions to try for an entity in ``region``, most specific first, ending with ''."""
     chain: list[str] = []
-    region = region.strip()
+    region = normalize_region(region)
     if region:
         chain.append(region)
     grid = _grid_regions().get(region)
@@ -410,7 +426,7 @@ def _parse_rows(
             subject=subject,
             value=value,
             unit=unit,
-            region=row.get("region", ""),
+            region=normalize_region(row.get("region", "")) if user else row.get("region", ""),
             entity=entity,
             year_from=years[0],
             year_to=years[1],

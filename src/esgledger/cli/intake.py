@@ -38,6 +38,10 @@ def import_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report, write nothing.")
     ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Restate approved (locked) periods, for this reason."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import entities and observations (all or nothing; every problem is listed)."""
@@ -64,7 +68,12 @@ def import_cmd(
 
         with progress:
             result = import_files(
-                ledger, files, dry_run=dry_run, actor=state.settings.actor, progress=advance
+                ledger,
+                files,
+                dry_run=dry_run,
+                actor=state.settings.actor,
+                reason=reason,
+                progress=advance,
             )
     if as_json:
         data = asdict(result)

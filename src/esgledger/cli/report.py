@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from esgledger.cli.app import app, console, emit_json, err_console, state
 from esgledger.errors import ReportError
 
-__all__ = ["init_template_cmd", "report_cmd", "report_app"]
+__all__ = ["init_template_cmd", "report_app", "report_cmd"]
 
 report_app = typer.Typer(
     help="Build the sustainability report from the ledger.",
@@ -65,9 +65,7 @@ def report_cmd(
     if ctx.invoked_subcommand is not None:
         return
     if period is None:
-        raise ReportError(
-            "no reporting year given", hint="add --period YEAR, e.g. --period 2024"
-        )
+        raise ReportError("no reporting year given", hint="add --period YEAR, e.g. --period 2024")
     when: date | None = None
     if report_date:
         try:

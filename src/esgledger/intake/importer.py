@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from esgledger.intake.reader import read_files
 from esgledger.intake.validate import Progress
@@ -28,6 +28,12 @@ class LedgerLike(Protocol):
     ) -> list[Observation]: ...
 
     def import_batch(self, batch: ImportBatch, *, actor: str) -> ImportResult: ...
+
+
+class _Restating(Protocol):
+    def import_batch(
+        self, batch: ImportBatch, *, actor: str, reason: str | None = None
+    ) -> ImportResult: ...
 
 
 def _same(a: Observation, b: Observation) -> bool:
@@ -84,19 +90,25 @@ def import_files(
     *,
     dry_run: bool = False,
     actor: str,
+    reason: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Validate ``paths`` and write them to ``ledger`` in one transaction (all or nothing).
 
     Raises :class:`~esgledger.errors.ValidationError` listing every problem
     (nothing written). With ``dry_run`` nothing is written and the result says
-    what would change. Re-importing the same files changes nothing.
+    what would change. Re-importing the same files changes nothing. ``reason``
+    makes changes to approved (locked) periods restatements; without it the
+    store refuses them with :class:`~esgledger.errors.LockedError`.
     """
     known = ledger.entities()
     batch = read_files(paths, known, progress=progress)
     if dry_run:
         return diff_batch(batch, known, ledger.observations())
-    result = ledger.import_batch(batch, actor=actor)
+    if reason is None:
+        result = ledger.import_batch(batch, actor=actor)
+    else:
+        result = cast(_Restating, ledger).import_batch(batch, actor=actor, reason=reason)
     if not result.warnings and batch.warnings:
         result = replace(result, warnings=batch.warnings)
     return result

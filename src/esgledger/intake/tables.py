@@ -164,7 +164,7 @@ def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
     if bad:
         row = text.count("\n", 0, bad.start()) + 1
         problems.append(
-            Problem(file, row, None, repr(bad.group()), "text without control characters")
+            Problem(file, row, None, f"U+{ord(bad.group()):04X}", "text without control characters")
         )
         return []
     records = csv.reader(io.StringIO(text, newline=""), strict=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -68,6 +69,7 @@ from esgledger.report.numbers import (
     format_change,
     format_number,
     format_value,
+    money_scale,
     unit_label,
 )
 
@@ -353,6 +355,14 @@ class _Composer:
             code = self.resolve(row.metric, years, row.entity)
             found = [self.data.get(code, y, row.entity) for y in years]
             unit = next((d.unit for d in found if d is not None), "")
+            if unit in ("CNY", "yuan", "元") and any(d is not None for d in found):
+                # money rows in 万元 / millions: the figure is registered as printed
+                largest = max(abs(d.value) for d in found if d is not None)
+                divisor, unit = money_scale(largest, self.lang)
+                found = [
+                    None if d is None else replace(d, value=d.value / divisor, unit=unit)
+                    for d in found
+                ]
             label = row.label.get(self.lang) if row.label else self.name(row.metric, found[-1])
             cells: list[str | None] = []
             figs: list[str | None] = []
@@ -561,7 +571,9 @@ class _Composer:
     ) -> Cell:
         if value is None or value != value:  # None or NaN
             return Cell(MISSING, None, True)
-        printed = format_value(value, unit, self.lang)
+        printed = (
+            format_value(value, unit, self.lang) if unit == "percent" else format_number(value)
+        )
         ref = LineageRef(t.metric, t.entity, str(year), run)
         label = f"{self.target_name(t)} ({self.labels[what]})"
         return Cell(printed, self.register(ref, value, unit, printed, label=label), True)
@@ -589,6 +601,7 @@ class _Composer:
             rows.append(
                 (
                     Cell(self.target_name(t)),
+                    Cell(unit_label(t.unit, self.lang)),
                     self._target_cell(
                         t, t.baseline_value, t.baseline_year, "target.baseline", run, t.unit
                     ),
@@ -613,6 +626,7 @@ class _Composer:
             L[k]
             for k in (
                 "target.name",
+                "unit",
                 "target.baseline",
                 "target.goal",
                 "target.actual",
@@ -640,8 +654,9 @@ class _Composer:
             omission = ""
             if section is None:
                 omission = omission_label(e.omission or "information unavailable", self.lang)
-                if e.omission_note:
-                    omission = f"{omission}: {e.omission_note}"
+                note = e.omission_note_zh if self.lang == "zh" else e.omission_note
+                if note:
+                    omission = f"{omission}{'：' if self.lang == 'zh' else ': '}{note}"
             rows.append(
                 IndexRow(
                     code=e.code,

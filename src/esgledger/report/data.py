@@ -104,6 +104,7 @@ class IndexEntry:
     sections: tuple[str, ...] = ()
     omission: str = ""
     omission_note: str = ""
+    omission_note_zh: str = ""
     group_en: str = ""
     group_zh: str = ""
 

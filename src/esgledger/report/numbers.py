@@ -13,7 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from esgledger.report.model import Lang
 
-__all__ = ["MISSING", "format_change", "format_number", "format_value", "is_percent", "unit_label"]
+__all__ = [
+    "MISSING",
+    "format_change",
+    "format_number",
+    "format_value",
+    "is_percent",
+    "money_scale",
+    "unit_label",
+]
 
 MISSING = "—"
 
@@ -102,10 +110,37 @@ def format_number(value: float, decimals: int | None = None, unit: str = "") -> 
     return text
 
 
+def money_scale(largest: float, lang: Lang) -> tuple[float, str]:
+    """(divisor, unit) that prints amounts of money like ``largest`` readably.
+
+    Chinese reports count in 万元 and 亿元; English ones in millions of CNY.
+    """
+    size = abs(largest)
+    if lang == "zh":
+        if size >= 1e8:
+            return 1e8, "亿元"
+        if size >= 1e4:
+            return 1e4, "万元"
+        return 1.0, "元"
+    if size >= 1e6:
+        return 1e6, "CNY million"
+    return 1.0, "CNY"
+
+
 def format_value(value: float | None, unit: str, lang: Lang, decimals: int | None = None) -> str:
-    """Number and unit as printed in running text, e.g. ``819,687 MWh`` or ``4.0%``."""
+    """Number and unit as printed in running text, e.g. ``819,687 MWh`` or ``4.0%``.
+
+    Money (``CNY``) is scaled: ``16.04亿元`` in Chinese, ``CNY 1,604.00 million`` in English.
+    """
     if value is None:
         return MISSING
+    if unit.strip() in {"CNY", "yuan", "元"}:
+        divisor, scaled = money_scale(value, lang)
+        places = decimals if decimals is not None else (2 if abs(value / divisor) < 1000 else 0)
+        number = format_number(value / divisor, places if divisor > 1 else decimals)
+        if lang == "zh":
+            return f"{number}{scaled}"
+        return f"CNY {number} million" if divisor > 1 else f"CNY {number}"
     number = format_number(value, decimals, unit)
     label = unit_label(unit, lang)
     if not label:

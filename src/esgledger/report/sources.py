@@ -279,7 +279,8 @@ def _add_indexes(data: ReportData, definition: ReportDefinition | None) -> None:
                 sections=tuple(line.sections) if line.status == "answered" else (),
                 omission=line.omission
                 or ("" if line.status == "answered" else "information unavailable"),
-                omission_note="",
+                omission_note=line.explanation_en,
+                omission_note_zh=line.explanation_zh,
                 group_en=line.group_en,
                 group_zh=line.group_zh,
             )
