@@ -59,9 +59,5 @@ def test_every_command_is_documented():
         for line in text.splitlines()
         if line.startswith(("## esgledger ", "### esgledger "))
     }
-    missing = [
-        name
-        for name, cmd in all_commands()
-        if not _is_group(cmd) and name not in headings
-    ]
+    missing = [name for name, cmd in all_commands() if not _is_group(cmd) and name not in headings]
     assert missing == [], f"add a '## esgledger <command>' section to docs/cli.md for {missing}"

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
