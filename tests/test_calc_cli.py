@@ -88,6 +88,10 @@ def test_explain_text_output(db, capsys):
     assert run(["explain", "ghg.scope2.market", "--entity", "GRP", "--period", "2024"]) == 0
     out = capsys.readouterr().out
     assert "ghg.scope2.market" in out and "SUBA" in out and "residual" in out
+    # entity lines carry the metric's unit, never a factor's unit (a regression)
+    entity_lines = [line for line in out.splitlines() if " x share " in line]
+    assert entity_lines and all("tCO2e x share" in line for line in entity_lines)
+    assert "tCO2/MWh x share" not in out
 
 
 def test_compute_stores_identical_runs(db, capsys):

@@ -184,9 +184,9 @@ def _render_lineage(node: Tree, lineage: dict[str, Any] | None, unit: str) -> No
                 f"x {o['coefficient']:.6g} {o['coefficient_unit']} = {_fmt(o['contribution'])}"
             )
             for f in o["factors"]:
-                unit = "" if f["unit"] in ("1", "dimensionless", "") else f" {f['unit']}"
+                f_unit = "" if f["unit"] in ("1", "dimensionless", "") else f" {f['unit']}"
                 obs.add(
-                    f"{f['role']}: {f['value']:g}{unit} — {f['source']}"
+                    f"{f['role']}: {f['value']:g}{f_unit} — {f['source']}"
                     f"{', ' + f['edition'] if f['edition'] else ''}"
                     f"{', ' + f['table'] if f['table'] else ''} [dim](why: {f['why']})[/]"
                 )
