@@ -42,8 +42,10 @@ pytest: system-deps $(STAMP)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+bench: system-deps $(STAMP)
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_calc.py
+	$(BIN)/python bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) out esgledger.db build dist
