@@ -7,6 +7,10 @@ small hand-worked numbers, not engine output.
 
 from __future__ import annotations
 
+import html as htmllib
+import io
+import re
+
 from esgledger.report.data import (
     Datum,
     IndexEntry,
@@ -90,3 +94,59 @@ def sample_data(period: int = 2024) -> ReportData:
         ),
     ]
     return data
+
+
+# Numbers that are not figures: years, and numbers inside names of standards and units.
+NOT_FIGURES = [
+    r"(?<![\d,.])(19|20)\d\d-\d\d-\d\d(?!\d)",  # the report date
+    r"(?<![\d,.])(19|20)\d\d(?!\d|[,.]\d)",  # years (table headers, "in 2024", "2024年")
+    r"ISO \d+",
+    r"IFRS S\d",
+    r"Scope \d( \+ \d)?",
+    r"No\. ?\d+",
+    r"第\d+号",
+    r"AR\d",
+    r"tCO2e?",
+    r"CO2",
+]
+NUMBER = re.compile(r"\d[\d,]*(\.\d+)?")
+
+
+def stray_numbers(text: str) -> list[str]:
+    for pattern in NOT_FIGURES:
+        text = re.sub(pattern, " ", text)
+    return [m.group(0) for m in NUMBER.finditer(text)]
+
+
+def annex_rows(xlsx: bytes) -> dict[str, tuple[str, str]]:
+    """The data annex of a workbook: {figure id: (lineage reference, text as printed)}."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(xlsx)).worksheets[0]
+    out = {}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        out[row[0]] = (row[1], str(row[10]).removeprefix("'"))
+    return out
+
+
+def html_figures_check(page: str, rows: dict[str, tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Check a report page against its annex rows {figure id: (lineage ref, printed)}.
+
+    Every figure span must match its annex row; outside the spans (and outside
+    charts, styles and content indexes) the page must hold no number.
+    Returns the spans (id, ref, text).
+    """
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r"<svg.*?</svg>", " ", page, flags=re.S)  # chart drawings (axis ticks)
+    page = re.sub(r'<table class="index-table">.*?</table>', " ", page, flags=re.S)
+    # names from source files (targets, topics, climate register) are text, not figures
+    page = re.sub(r'<td class="name">.*?</td>', " ", page, flags=re.S)
+    spans = re.findall(
+        r'<span class="fig" data-fig="(F\d+)" data-ref="([^"]+)">([^<]*)</span>', page
+    )
+    for fid, ref, text in spans:
+        assert rows[fid] == (htmllib.unescape(ref), htmllib.unescape(text)), fid
+    rest = re.sub(r'<span class="fig".*?</span>', " ", page)
+    rest = htmllib.unescape(re.sub(r"<[^>]+>", " ", rest))
+    assert stray_numbers(rest) == []
+    return spans

@@ -250,3 +250,48 @@ def test_index_rows_have_a_location_or_an_omission():
     assert by_code["302-1"].section_title == "能源管理"
     assert by_code["207-4"].section is None
     assert by_code["207-4"].omission == "不适用"
+
+
+def test_blocks_without_data_are_left_out_with_warnings():
+    data = sample_data()
+    data.targets.clear()
+    data.topics.clear()
+    data.risks.clear()
+    data.indexes.clear()
+    report = compose_report(load_definition(), data, "en", DAY)
+    blocks = [b for s in report.sections for b in s.blocks]
+    assert not [b for b in blocks if isinstance(b, GridTable)]
+    assert {b.chart for b in blocks if isinstance(b, Chart)} == {"stacked_bars", "bars_target"}
+    assert all(b.rows for b in blocks if isinstance(b, FigureTable))
+    indexes = [b for b in blocks if isinstance(b, IndexTable)]
+    assert len(indexes) == 4 and all(b.note and not b.rows for b in indexes)
+    assert any("no targets" in w for w in report.warnings)
+    assert any("chart materiality skipped" in w for w in report.warnings)
+
+
+def test_group_figures_follow_the_consolidation_boundary():
+    from esgledger.model import Entity, Observation
+    from esgledger.report.sources import collect_from
+
+    def ent(code, parent, control, pct):
+        return Entity(code, code, code, parent, "subsidiary", pct, control, "CN-NM")
+
+    def obs(entity, value):
+        return Observation(entity, "2024", "energy.electricity.purchased", value, "MWh", "", "")
+
+    entities = [
+        ent("G", None, "operational", None),
+        ent("A", "G", "operational", 100.0),
+        ent("B", "G", "financial", 60.0),
+        ent("C", "G", "none", 20.0),
+    ]
+    observations = [obs("G", 10), obs("A", 100), obs("B", 50), obs("C", 1000), obs("A", 7)]
+    observations[-1] = Observation("A", "2024", "employees.total", 7, "person", "", "")
+    operational = collect_from(entities, observations, 2024, boundary="operational")
+    # operational control: G + A = 10 + 100 MWh; B (financial) and C (none) are outside
+    assert operational.get("energy.electricity.purchased", 2024).value == 110
+    assert operational.get("energy.electricity.purchased", 2024, "B").value == 50
+    financial = collect_from(entities, observations, 2024, boundary="financial")
+    # financial control adds B: 10 + 100 + 50 MWh
+    assert financial.get("energy.electricity.purchased", 2024).value == 160
+    assert financial.get("employees.total", 2024).value == 7

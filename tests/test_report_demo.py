@@ -15,6 +15,7 @@ from esgledger.report.build import build_report
 from esgledger.report.definition import load_definition
 from esgledger.report.sources import collect
 from esgledger.store import Ledger
+from report_helpers import annex_rows, html_figures_check
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,14 @@ def test_published_figures_are_printed(demo_report):
     assert ">819,687 兆瓦时<" in zh
     assert ">919 千克标准煤/吨REO<" in zh
     assert "中国北方稀土（集团）高科技股份有限公司" in zh
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_printed_number_is_in_the_annex(demo_report, lang):
+    rows = annex_rows(demo_report[f"esg-report-2024-{lang}.xlsx"].read_bytes())
+    page = demo_report[f"esg-report-2024-{lang}.html"].read_text(encoding="utf-8")
+    spans = html_figures_check(page, rows)
+    assert len(spans) > 200
 
 
 def test_group_totals_are_consolidated_over_operational_entities(demo_url):
@@ -125,3 +134,17 @@ def test_an_edited_template_changes_the_report(demo_url, tmp_path):
         (path,) = build_report(ledger, 2024, ["en"], ["html"], tmp_path / "out", template=dest)
     text = Path(path).read_text(encoding="utf-8")
     assert re.search(r"Our own words: <span[^>]*>931 t</span>", text)  # seed: diesel 931 t
+
+
+@pytest.mark.slow
+def test_report_data_is_the_same_on_both_engines(any_db_url, demo_url, tmp_path):
+    """The report reads through the Ledger only, so SQLite and PostgreSQL give the same data."""
+    with Ledger.open(any_db_url) as ledger:
+        build_demo(ledger, tmp_path / "out")
+        data = collect(ledger, 2024)
+    with Ledger.open(demo_url) as ledger:
+        reference = collect(ledger, 2024)
+    assert data.get("energy.electricity.purchased", 2024).value == pytest.approx(819687)
+    assert {k: round(v.value, 6) for k, v in data.data.items()} == {
+        k: round(v.value, 6) for k, v in reference.data.items()
+    }

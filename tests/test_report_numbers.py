@@ -23,7 +23,9 @@ from esgledger.report.numbers import (
         (919, "kgce/tREO", "en", "919 kgce/tREO"),  # seed 2024 energy intensity
         (919, "kgce/tREO", "zh", "919 千克标准煤/吨REO"),
         (69759526, "m3", "en", "69,759,526 m³"),
-        (13.47, "m3/tREO", "en", "13.47 m3/tREO"),
+        (13.47, "m3/tREO", "en", "13.47 m³/tREO"),  # seed 2024 fresh water per tREO
+        (13.47, "m^3/tREO", "zh", "13.47 立方米/吨REO"),
+        (2.5, "tonne*km", "en", "2.50 tonne*km"),
         (4.0, "percent", "en", "4.0%"),
         (4.0, "percent", "zh", "4.0%"),
         (9867, "person", "zh", "9,867 人"),

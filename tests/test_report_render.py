@@ -273,3 +273,25 @@ def test_publish_writes_every_language_and_format(tmp_path):
     ]
     assert seen[-1][:2] == (5, 5)
     assert "2025-04-30" in paths[0].read_text(encoding="utf-8")
+
+
+def test_chart_labels_cannot_inject_markup():
+    from esgledger.report.model import ChartSeries
+
+    evil = "--><script>alert(1)</script><!--"
+    chart = Chart(
+        id="evil",
+        chart="materiality",
+        title="t",
+        points=((3.0, 4.0, evil), (4.0, 3.5, "ok")),
+        series=(ChartSeries("Highly material", ()), ChartSeries("Material", ())),
+        x_label=evil,
+        y_label="y",
+    )
+    svg = chart_svg(chart)
+    assert "<script" not in svg
+    assert "&lt;script&gt;" in svg  # the label survives only as escaped text in a comment
+
+
+def test_pdf_is_byte_identical_across_runs(publication, pdfs):
+    assert render_pdf_bytes(publication, "en") == pdfs["en"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from esgledger.cli.app import app, console, emit_json, err_console, state
 from esgledger.errors import ReportError
@@ -84,13 +84,13 @@ def report_cmd(
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
         disable=as_json or not err_console.is_terminal,
     )
-    task = progress.add_task("reading the ledger", total=None)
+    task = progress.add_task("reading the ledger and computing", total=None)
 
     def step(done: int, total: int, description: str) -> None:
         progress.update(task, description=description, completed=done, total=total)

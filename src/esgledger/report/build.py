@@ -101,7 +101,7 @@ def publish(
     total = 1 + len(lang_list) * len(renderers)
     publication = compose_publication(definition, data, lang_list, report_date)
     if progress:
-        progress(1, total, "composed")
+        progress(1, total, f"composed ({', '.join(lang_list)})")
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     done = 1
@@ -111,7 +111,7 @@ def publish(
             written.append(renderer.render(publication, lang, path))
             done += 1
             if progress:
-                progress(done, total, f"{renderer.name} ({lang})")
+                progress(done, total, f"wrote {path.name}")
     return written
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from esgledger.errors import ReportError
 from esgledger.report.fonts import find_cjk_font
 from esgledger.report.model import Chart
+from esgledger.report.numbers import format_number
 
 __all__ = ["PALETTE", "TIER_COLOURS", "chart_png", "chart_svg"]
 
@@ -95,7 +96,7 @@ def _bars_target(fig: Any, chart: Chart) -> None:
     x = list(range(len(chart.categories)))
     vals = [0.0 if v is None else v for v in s.values]
     bars = ax.bar(x, vals, 0.5, color=PALETTE[0], label=s.name)
-    ax.bar_label(bars, labels=[_thousands(v, 0) for v in vals], fontsize=8, padding=2)
+    ax.bar_label(bars, labels=[format_number(v) for v in vals], fontsize=8, padding=2)
     if chart.target is not None:
         ax.axhline(
             chart.target, color=PALETTE[5], linestyle="--", linewidth=1.2, label=chart.target_label

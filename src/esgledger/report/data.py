@@ -72,6 +72,7 @@ class MaterialTopic:
     impact: float
     financial: float
     tier: str
+    rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ class RiskItem:
     magnitude: int
     horizon: str = ""
     is_opportunity: bool = False
+    kind_en: str = ""
+    kind_zh: str = ""
+    response_en: str = ""
+    response_zh: str = ""
 
 
 @dataclass(frozen=True)

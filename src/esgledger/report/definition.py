@@ -34,12 +34,14 @@ __all__ = [
     "KpiBlock",
     "KpiItem",
     "ReportDefinition",
+    "RisksBlock",
     "SectionDef",
     "TableBlock",
     "TableRowDef",
     "TargetsBlock",
     "Text",
     "TextBlock",
+    "TopicsBlock",
     "copy_default_template",
     "default_template_dir",
     "load_definition",
@@ -127,11 +129,41 @@ class TargetsBlock(_Strict):
     targets: TargetsBody
 
 
+class TopicsBody(_Strict):
+    title: Text
+
+
+class TopicsBlock(_Strict):
+    """The material topics ranked, with both scores and the tier."""
+
+    topics: TopicsBody
+
+
+class RisksBody(_Strict):
+    title: Text
+    kinds: list[Literal["risk", "opportunity"]] = ["risk", "opportunity"]
+
+
+class RisksBlock(_Strict):
+    """The climate register: type, horizon, likelihood, magnitude and response."""
+
+    risks: RisksBody
+
+
 class IndexBlock(_Strict):
     index: Literal["gri", "sse", "sasac", "issb"]
 
 
-Block = TextBlock | KpiBlock | TableBlock | ChartBlock | IndexBlock | TargetsBlock
+Block = (
+    TextBlock
+    | KpiBlock
+    | TableBlock
+    | ChartBlock
+    | IndexBlock
+    | TargetsBlock
+    | TopicsBlock
+    | RisksBlock
+)
 
 
 class SectionDef(_Strict):

@@ -8,6 +8,16 @@ __all__ = ["labels_for", "metric_name", "omission_label", "tier_label"]
 
 _EN: dict[str, str] = {
     "contents": "Contents",
+    "topic.rank": "Rank",
+    "topic.name": "Topic",
+    "topic.tier": "Materiality",
+    "risk.kind": "Type",
+    "risk.name": "Risk or opportunity",
+    "risk.horizon": "Time horizon",
+    "risk.response": "Response",
+    "horizon.short": "short term",
+    "horizon.medium": "medium term",
+    "horizon.long": "long term",
     "target.name": "Target",
     "target.baseline": "Baseline",
     "target.goal": "Target value",
@@ -70,6 +80,16 @@ _EN: dict[str, str] = {
 
 _ZH: dict[str, str] = {
     "contents": "目录",
+    "topic.rank": "排序",
+    "topic.name": "议题",
+    "topic.tier": "重要性",
+    "risk.kind": "类型",
+    "risk.name": "风险或机遇",
+    "risk.horizon": "时间范围",
+    "risk.response": "应对措施",
+    "horizon.short": "短期",
+    "horizon.medium": "中期",
+    "horizon.long": "长期",
     "target.name": "目标",
     "target.baseline": "基准值",
     "target.goal": "目标值",
@@ -194,7 +214,6 @@ _METRICS: dict[str, tuple[str, str]] = {
     "energy.tce.coke_oven_gas": ("Coke oven gas", "焦炉煤气"),
     "energy.tce.oil": ("Oil products", "油品"),
     "energy.tce.other": ("Other", "其他"),
-    "entities.count": ("Entities in the reporting scope", "纳入报告范围的主体数量"),
 }
 
 

@@ -211,11 +211,16 @@ class IndexTable:
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of a grid table; ``figure`` set when the text is a printed figure."""
+    """One cell of a grid table; ``figure`` set when the text is a printed figure.
+
+    ``name`` marks a name taken from a source file (a target's, a topic's, a
+    register item's): text, even when it contains digits ("11 key entities").
+    """
 
     text: str
     figure: str | None = None
     num: bool = False
+    name: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,7 @@ class GridTable:
     header: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
+    style: str = ""
     kind: Literal["grid"] = "grid"
 
 

@@ -9,6 +9,7 @@ a template asks for a number of decimals.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from esgledger.report.model import Lang
@@ -47,6 +48,7 @@ _UNITS_ZH: dict[str, str] = {
     "tonne": "吨",
     "m3": "立方米",
     "m**3": "立方米",
+    "m^3": "立方米",
     "tce": "吨标准煤",
     "kgce": "千克标准煤",
     "kgce/tREO": "千克标准煤/吨REO",
@@ -78,10 +80,18 @@ def is_percent(unit: str) -> bool:
     return unit.strip() in {"%", "percent", "pct"}
 
 
+_CUBE = re.compile(r"(?<![A-Za-z])m(\^3|\*\*3|3)(?![\d])")
+
+
 def unit_label(unit: str, lang: Lang) -> str:
-    """How ``unit`` is printed in ``lang``."""
+    """How ``unit`` is printed in ``lang`` (``m^3/tREO`` → ``m³/tREO`` / ``立方米/吨REO``)."""
+    text = unit.strip()
     table = _UNITS_ZH if lang == "zh" else _UNITS_EN
-    return table.get(unit.strip(), unit.strip())
+    if text in table:
+        return table[text]
+    if "/" in text and lang == "zh":
+        return "/".join(table.get(part.strip(), part.strip()) for part in text.split("/"))
+    return _CUBE.sub("m³", text).replace("^2", "²")
 
 
 def _decimals(value: float, unit: str) -> int:
@@ -136,7 +146,10 @@ def format_value(value: float | None, unit: str, lang: Lang, decimals: int | Non
         return MISSING
     if unit.strip() in {"CNY", "yuan", "元"}:
         divisor, scaled = money_scale(value, lang)
-        places = decimals if decimals is not None else (2 if abs(value / divisor) < 1000 else 0)
+        amount = value / divisor
+        places = decimals if decimals is not None else (2 if abs(amount) < 1000 else 0)
+        if decimals is None and amount == round(amount):
+            places = 0
         number = format_number(value / divisor, places if divisor > 1 else decimals)
         if lang == "zh":
             return f"{number}{scaled}"

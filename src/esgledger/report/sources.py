@@ -235,7 +235,7 @@ def _add_assessments(data: ReportData, ledger: Ledger) -> None:
     if result is not None:
         data.materiality = result
         data.topics.extend(
-            MaterialTopic(t.code, t.name_en, t.name_zh, t.impact, t.financial, t.tier)
+            MaterialTopic(t.code, t.name_en, t.name_zh, t.impact, t.financial, t.tier, t.rank)
             for t in result.topics
         )
     try:
@@ -246,16 +246,20 @@ def _add_assessments(data: ReportData, ledger: Ledger) -> None:
         data.register = register
         data.risks.extend(
             RiskItem(
-                i.code,
-                i.category,
-                i.title_en,
-                i.title_zh,
-                i.likelihood,
-                i.magnitude,
-                ",".join(i.horizons),
-                i.kind == "opportunity",
+                code=i.code,
+                kind=i.category,
+                name_en=i.title_en,
+                name_zh=i.title_zh,
+                likelihood=i.likelihood,
+                magnitude=i.magnitude,
+                horizon=",".join(i.horizons),
+                is_opportunity=i.kind == "opportunity",
+                kind_en=i.category_label("en"),
+                kind_zh=i.category_label("zh"),
+                response_en=i.response_en,
+                response_zh=i.response_zh,
             )
-            for i in register.items
+            for i in register.ranked()
         )
 
 
@@ -331,26 +335,7 @@ def collect_from(
         data.boundary = result.boundary
         _add_calc(data, result, run, labels)
     _add_observed(data, entities, observations, labels, share)
-    included = [e for e in entities if e.included_on(root_period_end(period))]
-    data.add(
-        Datum(
-            "entities.count",
-            root.code,
-            str(period),
-            float(len(included)),
-            "",
-            run="ledger",
-            source="entities included at the end of the period",
-        )
-    )
     return data
-
-
-def root_period_end(period: int) -> Any:
-    """The last day of the reporting year."""
-    from datetime import date
-
-    return date(period, 12, 31)
 
 
 def collect(
