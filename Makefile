@@ -27,7 +27,6 @@ system-deps:
 	fi
 
 demo: system-deps $(STAMP)
-	rm -f esgledger.db
 	$(BIN)/esgledger demo --out $(OUT)
 
 lint: $(STAMP)

@@ -89,17 +89,32 @@ def test_engine_reproduces_the_published_intensity(sqlite_url: str, tmp_path: Pa
 
 def test_cli_demo(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
-    assert run(["--db", sqlite_url, "demo", "--out", str(out), "--json"]) == 0
+    args = ["--db", sqlite_url, "demo", "--out", str(out)]
+    assert run([*args, "--format", "html,xlsx", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["entities"] == 25
+    # the later steps ran: the seed's tiers, one stored run per boundary, the report files
+    tiers = data["extras"]["materiality"]["tiers"]
+    assert tiers == {"highly material": 5, "moderately material": 18, "material": 5}
+    assert sorted(data["extras"]["runs"]) == ["equity", "financial", "operational"]
+    assert sorted(Path(p).name for p in data["extras"]["report"]) == [
+        "esg-report-2024-en.html",
+        "esg-report-2024-en.xlsx",
+        "esg-report-2024-zh.html",
+        "esg-report-2024-zh.xlsx",
+    ]
     assert data["observations_by_pillar_year"]["E"]["2022"] > 0
     electricity = next(h for h in data["headlines"] if h["label"] == "Purchased electricity")
     assert (electricity["value"], electricity["unit"]) == (pytest.approx(819_687), "MWh")
     assert (out / "summary.json").is_file()
 
-    assert run(["--db", sqlite_url, "demo", "--out", str(out)]) == 0
+    assert run([*args, "--format", "none"]) == 0
     text = capsys.readouterr().out
     assert "819,687" in text and "headline figures" in text
+    assert "5 highly material, 18 moderately material, 5 material" in text
+
+    assert run([*args, "--format", "pdf,odt"]) == 2
+    assert "unknown format 'odt'" in capsys.readouterr().err
 
 
 def test_cli_demo_help_mentions_out(capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,13 +28,22 @@ def demo_cmd(
         Path,
         typer.Option("--out", help="Folder for the demo's output files (default out/demo)."),
     ] = Path("out/demo"),
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="Report formats to write (comma-separated: html,pdf,docx,xlsx; 'none' for none).",
+        ),
+    ] = "html,pdf,docx,xlsx",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load the demo company's data set into the database and summarise it.
 
     The demo is the rare-earth group of the seed report: its entity tree and its
     published 2022-2024 figures (group totals split over entities with labelled
-    illustrative shares). Running it again changes nothing.
+    illustrative shares). It also runs the demo materiality assessment, loads the
+    climate risk register, stores calculation runs and writes the 2024 report in
+    English and Chinese to --out. Running it again changes nothing in the ledger.
     """
     from esgledger.demo.build import STEPS, build_demo
     from esgledger.store.ledger import Ledger
@@ -54,11 +63,20 @@ def demo_cmd(
         progress.update(task, description=name, completed=index, total=total)
 
     with Ledger.open(state.db) as ledger, progress:
-        summary = build_demo(ledger, out, step)
+        summary = build_demo(ledger, out, step, report_formats=_formats(formats))
     if as_json:
         emit_json(summary.as_dict())
         return
     _print_summary(summary.as_dict())
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from esgledger.report.build import parse_list
+    from esgledger.report.render import FORMATS
+
+    if text.strip().lower() in ("", "none"):
+        return ()
+    return tuple(parse_list(text, FORMATS, "format"))
 
 
 def _print_summary(data: dict[str, Any]) -> None:
@@ -85,4 +103,13 @@ def _print_summary(data: dict[str, Any]) -> None:
     for h in data["headlines"]:
         heads.add_row(h["label"], str(h["year"]), _number(h["value"]), h["unit"])
     console.print(heads)
+    extras: dict[str, Any] = data.get("extras", {})
+    if "materiality" in extras:
+        tiers = ", ".join(f"{n} {tier}" for tier, n in extras["materiality"]["tiers"].items())
+        console.print(f"materiality {extras['materiality']['year']}: {tiers}")
+    if "runs" in extras:
+        runs = ", ".join(f"{b} #{r}" for b, r in extras["runs"].items())
+        console.print(f"calculation runs stored: {runs} (see: esgledger explain)")
+    for path in extras.get("report", []):
+        console.print(f"report: {path}")
     console.print(f"summary written to {data['out_dir']}/summary.json")

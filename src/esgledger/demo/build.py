@@ -43,6 +43,8 @@ __all__ = [
 StepProgress = Callable[[str, int, int], None]
 
 ACTOR = "demo"
+#: The year of the demo report.
+REPORT_YEAR = 2024
 
 
 class DemoLedger(Protocol):
@@ -131,6 +133,7 @@ class DemoContext:
     summary: DemoSummary | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
+    report_formats: tuple[str, ...] = ()
 
 
 #: Headline figures printed by ``esgledger demo``: (label, indicator, year, display unit).
@@ -190,6 +193,38 @@ def _step_materiality(ctx: DemoContext) -> None:
     }
 
 
+def _step_compute(ctx: DemoContext) -> None:
+    """Store one calculation run per boundary for every demo year (lineage kept)."""
+    from esgledger.calc.service import run_and_store
+    from esgledger.store import Ledger
+
+    if not isinstance(ctx.ledger, Ledger):
+        return
+    runs: dict[str, int] = {}
+    for boundary in ("operational", "financial", "equity"):
+        run_id, _ = run_and_store(ctx.ledger, actor=ACTOR, boundary=boundary)
+        runs[boundary] = run_id
+    ctx.extras["runs"] = runs
+
+
+def _step_report(ctx: DemoContext) -> None:
+    """The demo company's 2024 report in the formats asked for, English and Chinese."""
+    from esgledger.report.build import build_report
+    from esgledger.store import Ledger
+
+    if not ctx.report_formats or not isinstance(ctx.ledger, Ledger):
+        return
+    paths = build_report(
+        ctx.ledger,
+        REPORT_YEAR,
+        ("en", "zh"),
+        ctx.report_formats,
+        ctx.out_dir,
+        targets=data_path("targets.yaml"),
+    )
+    ctx.extras["report"] = [str(p) for p in paths]
+
+
 def _step_summarise(ctx: DemoContext) -> None:
     summary = summarise(ctx.ledger, out_dir=ctx.out_dir, import_result=ctx.import_result)
     ctx.summary = replace(summary, extras=dict(ctx.extras))
@@ -207,6 +242,8 @@ def _step_write_summary(ctx: DemoContext) -> None:
 STEPS: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("import demo data", _step_import),
     ("materiality and climate risks", _step_materiality),
+    ("compute energy and emissions", _step_compute),
+    ("report", _step_report),
     # LEAD: ("compute", _step_compute), ("materiality", _step_materiality),
     #       ("risks", _step_risks), ("report", _step_report),
     ("summarise", _step_summarise),
@@ -278,14 +315,20 @@ def build_demo(
     ledger: DemoLedger,
     out_dir: Path | str = "out/demo",
     progress: StepProgress | None = None,
+    *,
+    report_formats: Sequence[str] = (),
 ) -> DemoSummary:
     """Load the demo data set into ``ledger`` and summarise it; see :data:`STEPS`.
+
+    ``report_formats`` (any of html, pdf, docx, xlsx) also writes the demo
+    company's 2024 report in English and Chinese to ``out_dir``; none by
+    default, as rendering the PDF takes a while.
 
     Re-running on a ledger that already holds the demo changes nothing (the
     import is idempotent). Invalid data raises
     :class:`~esgledger.errors.ValidationError` and nothing is written.
     """
-    ctx = DemoContext(ledger=ledger, out_dir=Path(out_dir))
+    ctx = DemoContext(ledger=ledger, out_dir=Path(out_dir), report_formats=tuple(report_formats))
     total = len(STEPS)
     for index, (name, step) in enumerate(STEPS):
         if progress is not None:
