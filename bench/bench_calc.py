@@ -237,11 +237,7 @@ def duckdb_query(
     )
     coef, _ = engine._resolve_all(keys, fs, classes, "enthalpy")  # type: ignore[arg-type]
     t_coef = time.perf_counter() - t0
-    closure = pl.DataFrame(
-        tree.closure(),
-        schema={"node": pl.Utf8, "entity": pl.Utf8, "share": pl.Float64},
-        orient="row",
-    )
+    closure = engine._closure_frame(tree)
     con = duckdb.connect()
     con.register("obs", obs.select("eid", "year", "month", "ind", "value").to_arrow())
     con.register("ents", ent_frame.to_arrow())

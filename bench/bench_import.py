@@ -34,19 +34,6 @@ INDICATORS = [
     ("production.reo", ["t", "吨"]),
     ("employees.total", ["person", "人"]),
 ]
-ENTITY_HEADER = [
-    "code",
-    "name_en",
-    "name_zh",
-    "parent",
-    "type",
-    "ownership_pct",
-    "control",
-    "region",
-    "included_from",
-    "included_to",
-]
-OBS_HEADER = ["entity", "period", "indicator", "value", "unit", "source", "comment"]
 
 
 def _entities() -> list[list[str]]:
@@ -82,17 +69,19 @@ def generate(folder: Path, n: int) -> dict[str, list[Path]]:
     """Write the data set as CSV (two files) and as one XLSX workbook."""
     import openpyxl
 
+    from esgledger.intake import ENTITY_COLUMNS, OBSERVATION_COLUMNS
+
     ents, obs = _entities(), _observations(n)
     with (folder / "entities.csv").open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([ENTITY_HEADER, *ents])
+        csv.writer(f).writerows([ENTITY_COLUMNS, *ents])
     with (folder / "observations.csv").open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([OBS_HEADER, *obs])
+        csv.writer(f).writerows([OBSERVATION_COLUMNS, *obs])
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("entities")
-    for row in [ENTITY_HEADER, *ents]:
+    for row in [ENTITY_COLUMNS, *ents]:
         ws.append(row)
     ws = wb.create_sheet("observations")
-    ws.append(OBS_HEADER)
+    ws.append(OBSERVATION_COLUMNS)
     for row in obs:
         ws.append([*row[:3], float(str(row[3])), *row[4:]])  # values as number cells
     wb.save(folder / "data.xlsx")

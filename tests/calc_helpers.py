@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from esgledger.intake import ENTITY_COLUMNS, OBSERVATION_COLUMNS
+
 CO2_PER_C = 44 / 12
 
 ENTITIES = [
@@ -200,24 +202,11 @@ def write_files(folder: Path) -> list[Path]:
     ents = folder / "entities.csv"
     with ents.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "code",
-                "name_en",
-                "name_zh",
-                "parent",
-                "type",
-                "ownership_pct",
-                "control",
-                "region",
-                "included_from",
-                "included_to",
-            ]
-        )
+        w.writerow(ENTITY_COLUMNS)
         w.writerows(ENTITIES)
     obs = folder / "observations.csv"
     with obs.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["entity", "period", "indicator", "value", "unit", "source", "comment"])
+        w.writerow(OBSERVATION_COLUMNS)
         w.writerows([(*o, "") for o in OBSERVATIONS])
     return [ents, obs]

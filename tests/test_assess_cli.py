@@ -12,6 +12,11 @@ from esgledger.store import Ledger
 from esgledger.store.assessments import demo_files, load_demo
 
 
+def cli(db: str, *args: str) -> int:
+    """``esgledger --db DB ARGS...``: the exit code."""
+    return run(["--db", db, *args])
+
+
 @pytest.fixture
 def db(tmp_path):
     return f"sqlite:///{tmp_path / 'cli.db'}"
@@ -20,7 +25,7 @@ def db(tmp_path):
 def test_materiality_show_json_after_demo(db, capsys):
     with Ledger.open(db) as ledger:
         load_demo(ledger)
-    assert run(["--db", db, "materiality", "show", "--json"]) == 0
+    assert cli(db, "materiality", "show", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["year"] == 2024 and data["synthetic"] is True
     tiers = [t["tier"] for t in data["topics"]]
@@ -37,44 +42,38 @@ def test_materiality_show_json_after_demo(db, capsys):
 def test_import_run_show_questionnaire(db, tmp_path, capsys):
     f = demo_files()
     assert (
-        run(
-            [
-                "--db",
-                db,
-                "materiality",
-                "import",
-                str(f["demo_groups.csv"]),
-                str(f["demo_survey_2024.csv"]),
-                "--year",
-                "2024",
-            ]
+        cli(
+            db,
+            "materiality",
+            "import",
+            str(f["demo_groups.csv"]),
+            str(f["demo_survey_2024.csv"]),
+            "--year",
+            "2024",
         )
         == 0
     )
-    assert run(["--db", db, "materiality", "run", "--year", "2024"]) == 0
+    assert cli(db, "materiality", "run", "--year", "2024") == 0
     out = capsys.readouterr().out
     assert "5 highly material, 18 moderately material, 5 material, 0 not material" in out
     chart = tmp_path / "m.svg"
-    assert run(["--db", db, "materiality", "show", "--lang", "zh", "--chart", str(chart)]) == 0
+    assert cli(db, "materiality", "show", "--lang", "zh", "--chart", str(chart)) == 0
     assert chart.read_bytes().startswith(b"<?xml")
     assert "应对" in capsys.readouterr().out  # a Chinese topic name (the table may wrap it)
     q = tmp_path / "q.xlsx"
     assert (
-        run(
-            [
-                "--db",
-                db,
-                "materiality",
-                "questionnaire",
-                "-o",
-                str(q),
-                "--year",
-                "2025",
-                "--respondent",
-                "p1",
-                "--group",
-                "employees",
-            ]
+        cli(
+            db,
+            "materiality",
+            "questionnaire",
+            "-o",
+            str(q),
+            "--year",
+            "2025",
+            "--respondent",
+            "p1",
+            "--group",
+            "employees",
         )
         == 0
     )
@@ -83,7 +82,7 @@ def test_import_run_show_questionnaire(db, tmp_path, capsys):
     ws["F2"], ws["G2"] = 4, 4
     wb.save(q)
     g = str(f["demo_groups.csv"])
-    assert run(["--db", db, "materiality", "import", g, str(q), "--year", "2025"]) == 0
+    assert cli(db, "materiality", "import", g, str(q), "--year", "2025") == 0
     assert "1 responses" in capsys.readouterr().out
 
 
@@ -93,17 +92,14 @@ def test_bad_input_exits_2_with_every_problem(db, tmp_path, capsys):
         "respondent,group,topic,impact,financial\np,employees,nope,9,1\n", encoding="utf-8"
     )
     assert (
-        run(
-            [
-                "--db",
-                db,
-                "materiality",
-                "import",
-                str(demo_files()["demo_groups.csv"]),
-                str(bad),
-                "--year",
-                "2024",
-            ]
+        cli(
+            db,
+            "materiality",
+            "import",
+            str(demo_files()["demo_groups.csv"]),
+            str(bad),
+            "--year",
+            "2024",
         )
         == 2
     )
@@ -112,28 +108,25 @@ def test_bad_input_exits_2_with_every_problem(db, tmp_path, capsys):
     assert "r.csv, row 2, column topic: got 'nope'" in err
     assert "r.csv, row 2, column impact: got '9'" in err
     assert "Traceback" not in err
-    assert run(["--db", db, "materiality", "show"]) == 2
+    assert cli(db, "materiality", "show") == 2
     assert "no materiality assessment has been run" in capsys.readouterr().err
-    assert run(["--db", db, "materiality", "run", "--year", "2024", "--highly", "3"]) == 2
+    assert cli(db, "materiality", "run", "--year", "2024", "--highly", "3") == 2
 
 
 def test_risks_import_show_export(db, tmp_path, capsys):
     f = demo_files()
-    assert (
-        run(["--db", db, "risks", "import", str(f["demo_risks.csv"]), str(f["demo_horizons.csv"])])
-        == 0
-    )
+    assert cli(db, "risks", "import", str(f["demo_risks.csv"]), str(f["demo_horizons.csv"])) == 0
     assert "imported 7 risks, 6 opportunities, 3 horizons" in capsys.readouterr().out
-    assert run(["--db", db, "risks", "show", "--json"]) == 0
+    assert cli(db, "risks", "show", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["items"]) == 13 and data["ifrs_s2"]["S2.10(d)"] is True
     heat = tmp_path / "h.png"
-    assert run(["--db", db, "risks", "show", "--heatmap", str(heat)]) == 0
+    assert cli(db, "risks", "show", "--heatmap", str(heat)) == 0
     assert heat.read_bytes()[:4] == b"\x89PNG"
     capsys.readouterr()
     out = tmp_path / "reg.xlsx"
-    assert run(["--db", db, "risks", "export", "--format", "xlsx", "--out", str(out)]) == 0
-    assert run(["--db", db, "risks", "import", str(out)]) == 0
+    assert cli(db, "risks", "export", "--format", "xlsx", "--out", str(out)) == 0
+    assert cli(db, "risks", "import", str(out)) == 0
     capsys.readouterr()
-    assert run(["--db", db, "risks", "show", "--json"]) == 0
+    assert cli(db, "risks", "show", "--json") == 0
     assert json.loads(capsys.readouterr().out)["items"] == data["items"]

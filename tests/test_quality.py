@@ -35,6 +35,17 @@ def only(findings: list[Finding], check: str) -> list[Finding]:
     return [f for f in findings if f.check == check]
 
 
+def peer_run(ratios: dict[str, float], reo: float) -> list[Finding]:
+    """Run every check (peers on) over entities under G with ``reo`` t of output each and
+    ``reo`` × ratio MWh of purchased electricity (the peer metric electricity per t REO)."""
+    ents = [ent("G", None)] + [ent(c) for c in ratios]
+    rows = []
+    for code, r in ratios.items():
+        rows.append(obs(code, "2024", "production.reo", reo))
+        rows.append(obs(code, "2024", "energy.electricity.purchased", reo * r))
+    return run(rows, ents, config=CheckConfig())
+
+
 def test_clean_data_has_no_findings() -> None:
     rows = [
         obs("A", "2023", "water.fresh", 100.0),
@@ -180,12 +191,7 @@ def test_peer_outlier_robust_z() -> None:
     # MAD = median(0.05, 0.05, 0.15, 0.15, 0.25, 3.95) = 0.15
     # z(F) = 0.6745 × (6.0 - 2.05) / 0.15 = 17.76 > 3.5 ; z(C) = 0.6745 × -0.25/0.15 = -1.12
     ratios = {"A": 2.0, "B": 2.2, "C": 1.8, "D": 2.1, "E": 1.9, "F": 6.0}
-    ents = [ent("G", None)] + [ent(c) for c in ratios]
-    rows = []
-    for code, r in ratios.items():
-        rows.append(obs(code, "2024", "production.reo", 1_000.0))
-        rows.append(obs(code, "2024", "energy.electricity.purchased", 1_000.0 * r))
-    found = only(run(rows, ents, config=CheckConfig()), "peer_outlier")
+    found = only(peer_run(ratios, 1_000.0), "peer_outlier")
     assert [(f.entity, f.indicator) for f in found] == [("F", "intensity.electricity_per_treo")]
     assert found[0].message == (
         "intensity.electricity_per_treo is 6 MWh/t, far from the 6 peer entities "
@@ -266,12 +272,7 @@ def test_peer_outlier_when_most_peers_are_equal() -> None:
     # mean absolute deviation is used: (0 × 5 + 2.0) / 6 = 0.3333;
     # σ ≈ 1.253314 × 0.3333 = 0.41777; z(F) = (4.0 - 2.0) / 0.41777 = +4.79 > 3.5
     ratios = {"A": 2.0, "B": 2.0, "C": 2.0, "D": 2.0, "E": 2.0, "F": 4.0}
-    ents = [ent("G", None)] + [ent(c) for c in ratios]
-    rows = []
-    for code, r in ratios.items():
-        rows.append(obs(code, "2024", "production.reo", 100.0))
-        rows.append(obs(code, "2024", "energy.electricity.purchased", 100.0 * r))
-    [f] = only(run(rows, ents, config=CheckConfig()), "peer_outlier")
+    [f] = only(peer_run(ratios, 100.0), "peer_outlier")
     assert f.entity == "F"
     assert f.message.endswith("robust z = +4.8)")
     assert pytest.approx(4.787, abs=1e-3) == 2.0 / (1.253314 * 2.0 / 6)

@@ -84,11 +84,11 @@ def test_placeholders_year_entity_decimals_change_and_chinese_units(tmp_path):
     printed = [f.printed for f in report.figure_list()]
     # 2023: 739,771 MWh; HEFA: 1,234.5 MWh (hand-made); YoY (819,687 − 739,771) / 739,771
     assert printed == [
-        "739,771 兆瓦时",
-        "1,235 兆瓦时",  # ≥ 100 prints whole numbers, half away from zero
+        "739,771兆瓦时",
+        "1,235兆瓦时",  # ≥ 100 prints whole numbers, half away from zero
         "919.0",
         "+10.8%",
-        "864 千克标准煤/吨REO",  # 919 × (1 − 6 %) = 863.86, printed whole
+        "864千克标准煤/吨REO",  # 919 × (1 − 6 %) = 863.86, printed whole
     ]
     refs = [str(f.ref) for f in report.figure_list()]
     assert refs[1] == "energy.electricity.purchased|HEFA|2024|ledger"

@@ -47,8 +47,8 @@ def test_published_figures_are_printed(demo_report):
     assert ">819,687 MWh<" in en
     assert ">919 kgce/tREO<" in en
     assert ">9,867 people<" in en
-    assert ">819,687 兆瓦时<" in zh
-    assert ">919 千克标准煤/吨REO<" in zh
+    assert ">819,687兆瓦时<" in zh
+    assert ">919千克标准煤/吨REO<" in zh
     assert "中国北方稀土（集团）高科技股份有限公司" in zh
 
 

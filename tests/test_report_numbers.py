@@ -19,18 +19,21 @@ from esgledger.report.numbers import (
     ("value", "unit", "lang", "expected"),
     [
         (819687, "MWh", "en", "819,687 MWh"),  # seed 2024 purchased electricity
-        (819687, "MWh", "zh", "819,687 兆瓦时"),
+        (819687, "MWh", "zh", "819,687兆瓦时"),
         (919, "kgce/tREO", "en", "919 kgce/tREO"),  # seed 2024 energy intensity
-        (919, "kgce/tREO", "zh", "919 千克标准煤/吨REO"),
+        (919, "kgce/tREO", "zh", "919千克标准煤/吨REO"),
         (69759526, "m3", "en", "69,759,526 m³"),
         (13.47, "m3/tREO", "en", "13.47 m³/tREO"),  # seed 2024 fresh water per tREO
-        (13.47, "m^3/tREO", "zh", "13.47 立方米/吨REO"),
+        (13.47, "m^3/tREO", "zh", "13.47立方米/吨REO"),  # zh: no space before a Chinese unit
         (2.5, "tonne*km", "en", "2.50 tonne*km"),
         (4.0, "percent", "en", "4.0%"),
         (4.0, "percent", "zh", "4.0%"),
-        (9867, "person", "zh", "9,867 人"),
-        (0.4567, "tCO2e/MWh", "en", "0.457 tCO2e/MWh"),
-        (3.126272, "tCO2e/tREO", "en", "3.13 tCO2e/tREO"),
+        (9867, "person", "zh", "9,867人"),
+        (3.13, "tCO2e/tREO", "zh", "3.13吨二氧化碳当量/吨REO"),
+        (13.47, "m3/tREO", "zh", "13.47立方米/吨REO"),
+        (5.0, "kg", "zh", "5 kg"),  # a unit left in Latin letters keeps its space
+        (0.4567, "tCO2e/MWh", "en", "0.457 tCO₂e/MWh"),  # subscript two in print
+        (3.126272, "tCO2e/tREO", "en", "3.13 tCO₂e/tREO"),
         (12, "case", "en", "12"),
         (1_604_000_000, "CNY", "zh", "16.04亿元"),  # seed: R&D expenditure 16.04亿元
         (1_258_400, "CNY", "zh", "125.84万元"),  # seed: employee care 125.84万元

@@ -13,8 +13,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from esgledger import chartstyle as fonts  # the CJK font lookup lives there
 from esgledger.errors import ReportError
-from esgledger.report import fonts
 from esgledger.report.build import compose_publication, output_name, publish
 from esgledger.report.charts import chart_png, chart_svg
 from esgledger.report.definition import load_definition

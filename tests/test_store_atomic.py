@@ -23,6 +23,14 @@ def _big_batch(n: int, raw: str = "1"):
     return batch(*rows)
 
 
+def _together(*threads: threading.Thread) -> None:
+    """Start every thread, then wait for all of them."""
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_sqlite_file_unchanged_after_failed_transaction(sqlite_url, monkeypatch):
     path = Path(make_url(sqlite_url).database)
     with Ledger.open(sqlite_url) as led:
@@ -71,11 +79,7 @@ def test_concurrent_writers_keep_one_chain(any_db_url):
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in ("a", "b")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _together(*(threading.Thread(target=writer, args=(n,)) for n in ("a", "b")))
     assert errors == []
     with Ledger.open(any_db_url) as led:
         report = led.verify_audit()
@@ -94,11 +98,7 @@ def test_concurrent_first_open_migrates_once(any_db_url):
         except BaseException as exc:  # pragma: no cover - reported below
             results.append(exc)
 
-    threads = [threading.Thread(target=opener) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _together(threading.Thread(target=opener), threading.Thread(target=opener))
     from esgledger.store.migrate import head_revision
 
     assert results == [head_revision(), head_revision()]

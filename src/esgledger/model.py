@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
 from esgledger.errors import EsgError, Problem
 
@@ -20,6 +20,8 @@ __all__ = [
     "Entity",
     "ImportBatch",
     "ImportResult",
+    "LedgerLike",
+    "LedgerReader",
     "Observation",
     "Period",
     "Status",
@@ -139,3 +141,29 @@ class ImportResult:
     observations_unchanged: int = 0
     warnings: tuple[Problem, ...] = ()
     dry_run: bool = False
+
+
+class LedgerReader(Protocol):
+    """The read side of :class:`esgledger.store.Ledger` that intake and the demo use.
+
+    Declared here, next to the data it returns, so that packages which must not
+    import ``store`` can still type what they are given.
+    """
+
+    def entities(self) -> list[Entity]: ...
+
+    def observations(
+        self,
+        entity: str | None = None,
+        period: str | None = None,
+        indicator: str | None = None,
+        year: int | None = None,
+    ) -> list[Observation]: ...
+
+
+class LedgerLike(LedgerReader, Protocol):
+    """A :class:`LedgerReader` that can also write an import batch (all or nothing)."""
+
+    def import_batch(
+        self, batch: ImportBatch, *, actor: str, reason: str | None = None
+    ) -> ImportResult: ...

@@ -51,11 +51,21 @@ _ALIASES: dict[str, str] = {
     "万m3": "万立方米",
     "万m³": "万立方米",
     "万t": "万吨",
+    "Nm³": "m**3",
+    "万Nm3": "万立方米",
+    "万Nm³": "万立方米",
+    "标准立方米": "m**3",
+    "万标准立方米": "万立方米",
+    "百万千焦": "gigajoule",
     "tCO2e/MWh": "tonne_co2e / megawatt_hour",
     "tCO2/MWh": "tonne_co2e / megawatt_hour",
 }
 
 _SPACE = re.compile(r"\s+")
+# kWh as reports often write it (KWh, kwh, KWH; 万KWh): the case only ever means kilowatt-hour.
+_WATT_HOUR = {"kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh"}
+_MULTIPLIERS = {"万": "1e4", "亿": "1e8"}
+_CN_MULTIPLIER = re.compile(r"^(万|亿)\s+")  # "万 kWh" -> "万kWh"
 # m3 / m2 / m³ inside compound units (m3/tREO, kgCO2e/m3); pint would read "m3" as a name.
 _POWER = re.compile(r"(?<![A-Za-z_])(m|km|cm|mm)([23²³])(?![A-Za-z0-9_])")
 _SUPERSCRIPT = {"²": "2", "³": "3"}
@@ -72,9 +82,14 @@ def registry() -> Any:
 
 def normalize_unit_text(text: str) -> str:
     """Map a unit as users write it to a pint expression (no registry needed)."""
-    cleaned = _SPACE.sub(" ", text.strip())
+    cleaned = _CN_MULTIPLIER.sub(r"\1", _SPACE.sub(" ", text.strip()))
+    prefix, tail = (cleaned[0], cleaned[1:]) if cleaned[:1] in ("万", "亿") else ("", cleaned)
+    if tail.lower() in _WATT_HOUR:
+        cleaned = prefix + _WATT_HOUR[tail.lower()]
     if cleaned in _ALIASES:
         return _ALIASES[cleaned]
+    if prefix and tail[:1].isascii() and tail[:1].isalpha():  # 亿kWh, 万tce: a multiplier
+        return f"{_MULTIPLIERS[prefix]} * ({normalize_unit_text(tail)})"
     return _POWER.sub(
         lambda m: f"{m.group(1)}**{_SUPERSCRIPT.get(m.group(2), m.group(2))}", cleaned
     )

@@ -1,37 +1,56 @@
 """Charts of the assessment area: the double-materiality matrix and the climate heat map.
 
-matplotlib's object API (``Figure``, no pyplot), so nothing global changes;
-fonts and SVG determinism are set in a temporary ``rc_context``. Chinese labels
-use Noto Sans CJK (Debian ``fonts-noto-cjk``), found through
-``matplotlib.font_manager``; without it a Chinese chart fails with a clear
+matplotlib's object API (``Figure``, no pyplot), so nothing global changes.
+Fonts, sizes and byte-stable output come from :mod:`esgledger.chartstyle`
+(the one chart style of the project): Chinese labels use Noto Sans CJK
+(Debian ``fonts-noto-cjk``), and without it a Chinese chart fails with a clear
 :class:`~esgledger.errors.ReportError`.
+
+Both charts are drawn at print size (the text width of an A4 page) with a
+numbered marker per item and the numbered names listed beside the plot, so no
+label sits on another however tightly the scores cluster. The plain-data
+drawings (:func:`matrix_figure`, :func:`heatmap_figure`) also serve the report
+builder when it has only scores, not the engine's result objects.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from esgledger.assess.materiality import TIERS, MaterialityResult
 from esgledger.assess.risks import ClimateRegister
-from esgledger.errors import ReportError
+from esgledger.chartstyle import (
+    GRID,
+    PALETTE,
+    TEXT,
+    TEXT_WIDTH_IN,
+    chart_style,
+    find_cjk_font,
+    save_figure,
+)
 
 __all__ = [
     "TIER_COLOURS",
     "TIER_LABELS",
+    "HeatItem",
+    "MatrixPoint",
     "cjk_font_family",
     "heatmap_chart",
+    "heatmap_figure",
     "matrix_chart",
+    "matrix_figure",
 ]
 
 TIER_COLOURS: dict[str, str] = {
-    "highly material": "#1b5e20",
-    "moderately material": "#43a047",
-    "material": "#9ccc65",
-    "not material": "#9e9e9e",
+    "highly material": PALETTE[0],
+    "moderately material": PALETTE[1],
+    "material": PALETTE[2],
+    "not material": PALETTE[7],
 }
 TIER_LABELS: dict[str, tuple[str, str]] = {
     "highly material": ("Highly material", "高度重要"),
@@ -39,56 +58,42 @@ TIER_LABELS: dict[str, tuple[str, str]] = {
     "material": ("Material", "一般重要"),
     "not material": ("Not material", "不重要"),
 }
-_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "Noto Sans SC")
+_OPPORTUNITY = PALETTE[1]
+_LIST_FONT = 7.0  # points: the numbered names beside a chart
+_MARK_FONT = 6.0  # points: the number inside a marker
+_MARK_IN = 0.16  # inches: the diameter of a numbered marker, with a little air
 
 
 def cjk_font_family() -> str | None:
-    """The name of an installed Noto Sans CJK family, or ``None``."""
-    from matplotlib import font_manager
+    """The name of an installed Noto Sans CJK (or other CJK) family, or ``None``."""
+    from esgledger.errors import ReportError
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for fam in _CJK_FAMILIES:
-        if fam in names:
-            return fam
-    return None
-
-
-@contextmanager
-def _style(lang: str) -> Iterator[None]:
-    import matplotlib
-
-    families = ["DejaVu Sans"]
-    if lang.startswith("zh"):
-        fam = cjk_font_family()
-        if fam is None:
-            raise ReportError(
-                "no CJK font found for Chinese chart labels",
-                hint="install the Debian package fonts-noto-cjk",
-            )
-        families.insert(0, fam)
-    with matplotlib.rc_context(
-        {
-            "font.family": "sans-serif",
-            "font.sans-serif": families,
-            "svg.hashsalt": "esgledger",
-            "svg.fonttype": "path",
-            "axes.unicode_minus": False,
-        }
-    ):
-        yield
+    try:
+        return find_cjk_font().family
+    except ReportError:
+        return None
 
 
-def _save(fig: Any, path: str | Path | None, fmt: str) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+@dataclass(frozen=True)
+class MatrixPoint:
+    """One topic on the matrix: its scores, the number on its marker, colour and name."""
 
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    meta: dict[str, Any] = {"Software": None} if fmt == "png" else {"Date": None}
-    fig.savefig(buf, format=fmt, dpi=150, metadata=meta)
-    data = buf.getvalue()
-    if path is not None:
-        Path(path).write_bytes(data)
-    return data
+    financial: float
+    impact: float
+    number: int
+    colour: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HeatItem:
+    """One risk or opportunity on the heat map."""
+
+    code: str
+    title: str
+    likelihood: int
+    magnitude: int
+    opportunity: bool = False
 
 
 def _fmt(path: str | Path | None, fmt: str | None) -> str:
@@ -99,85 +104,43 @@ def _fmt(path: str | Path | None, fmt: str | None) -> str:
     return "png"
 
 
-def matrix_chart(
-    result: MaterialityResult,
-    path: str | Path | None = None,
-    *,
-    lang: str = "en",
-    fmt: str | None = None,
-) -> bytes:
-    """The materiality matrix (x = financial, y = impact), one numbered dot per topic
-    coloured by tier, with the ranked topic names beside it. Returns the image bytes."""
-    from matplotlib.figure import Figure
+def _save(fig: Any, path: str | Path | None, fmt: str) -> bytes:
+    data = save_figure(fig, fmt, dpi=200)
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
 
-    zh = lang.startswith("zh")
-    form = _fmt(path, fmt)
-    with _style(lang):
-        fig = Figure(figsize=(12, 7.2))
-        ax = fig.add_axes((0.07, 0.09, 0.50, 0.83))
-        scores = [v for r in result.topics for v in (r.impact, r.financial)]
-        lo = min([*scores, result.thresholds.material]) - 0.25
-        lo = max(1.0, int(lo * 4) / 4)
-        hi = 5.0
-        th = result.thresholds
-        for value in (th.material, th.moderately, th.highly):
-            ax.plot([value, value], [lo, value], color="#bdbdbd", lw=0.8, ls="--", zorder=1)
-            ax.plot([lo, value], [value, value], color="#bdbdbd", lw=0.8, ls="--", zorder=1)
-        points = [(r.financial, r.impact) for r in result.topics]
-        spots = _spread(points, min_gap=(hi - lo) * 0.036)
-        for r, (x, y), (lx, ly) in zip(result.topics, points, spots, strict=True):
-            colour = TIER_COLOURS[r.tier]
-            ax.scatter([x], [y], s=14, color=colour, zorder=3)
-            if (lx, ly) != (x, y):
-                ax.plot([x, lx], [y, ly], color=colour, lw=0.6, zorder=2)
-            ax.annotate(
-                str(r.rank),
-                (lx, ly),
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                color="white",
-                weight="bold",
-                zorder=5,
-                bbox={"boxstyle": "circle,pad=0.25", "fc": colour, "ec": "white", "lw": 0.6},
-            )
-        ax.set_xlim(lo, hi)
-        ax.set_ylim(lo, hi)
-        ax.set_aspect("equal")
-        ax.set_xlabel("财务重要性" if zh else "Financial materiality")
-        ax.set_ylabel("影响重要性" if zh else "Impact materiality")
-        title = (
-            f"{result.year}年双重重要性矩阵" if zh else f"Double materiality matrix {result.year}"
-        )
-        ax.set_title(title, fontsize=12, weight="bold")
-        ax.grid(False)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        handles = [
-            ax.scatter([], [], s=60, color=TIER_COLOURS[t], label=TIER_LABELS[t][1 if zh else 0])
-            for t in TIERS
-            if any(r.tier == t for r in result.topics)
-        ]
-        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
-        # the ranked list
-        n = len(result.topics)
-        step = min(0.032, 0.9 / max(n, 1))
-        y = 0.93
-        for r in result.topics:
-            name = r.name_zh if zh else r.name_en
+
+def _wrap(text: str, zh: bool) -> list[str]:
+    return textwrap.wrap(text, 22 if zh else 38) or [""]
+
+
+def _side_list(
+    fig: Any,
+    rows: Sequence[tuple[str, str, str]],
+    *,
+    x_in: float,
+    top_in: float,
+    bottom_in: float,
+    zh: bool,
+    code_width_in: float = 0.22,
+) -> None:
+    """Numbered (or coded) names in a column from ``top_in`` down to ``bottom_in``."""
+    w, h = fig.get_size_inches()
+    lines = sum(len(_wrap(name, zh)) for _, name, _ in rows)
+    step = min(0.16, (top_in - bottom_in) / max(lines, 1))
+    y = top_in
+    for code, name, colour in rows:
+        fig.text(x_in / w, y / h, code, fontsize=_LIST_FONT, weight="bold", color=colour, va="top")
+        for part in _wrap(name, zh):
             fig.text(
-                0.61, y, f"{r.rank:>2}", fontsize=8.5, color=TIER_COLOURS[r.tier], weight="bold"
+                (x_in + code_width_in) / w, y / h, part, fontsize=_LIST_FONT, color=TEXT, va="top"
             )
-            fig.text(0.64, y, name, fontsize=8.5, color="#212121")
             y -= step
-        if result.synthetic:
-            note = "演示数据：问卷答复为合成数据" if zh else "Demo: survey answers are synthetic"
-            fig.text(0.07, 0.01, note, fontsize=7, color="#757575")
-        return _save(fig, path, form)
 
 
 def _spread(
-    points: Sequence[tuple[float, float]], *, min_gap: float, rounds: int = 200
+    points: Sequence[tuple[float, float]], *, min_gap: float, rounds: int = 300
 ) -> list[tuple[float, float]]:
     """Label positions near ``points`` but at least ``min_gap`` apart (a small, deterministic
     repulsion; each label is also pulled back towards its point)."""
@@ -194,28 +157,262 @@ def _spread(
                     continue
                 if dist < 1e-9:  # same spot: separate along a fixed direction
                     dx, dy, dist = 0.6, 0.8, 1.0
-                push = (min_gap - dist) / 2 / dist
+                push = (min_gap - dist) / 2 / dist * 1.05
                 spots[i][0] -= dx * push
                 spots[i][1] -= dy * push
                 spots[j][0] += dx * push
                 spots[j][1] += dy * push
                 moved = True
-        for k in range(n):
-            spots[k][0] += (points[k][0] - spots[k][0]) * 0.02
-            spots[k][1] += (points[k][1] - spots[k][1]) * 0.02
         if not moved:
             break
+        for k in range(n):
+            spots[k][0] += (points[k][0] - spots[k][0]) * 0.01
+            spots[k][1] += (points[k][1] - spots[k][1]) * 0.01
     return [(sp[0], sp[1]) for sp in spots]
+
+
+def _axis_range(values: Sequence[float]) -> tuple[float, float]:
+    """The data range padded and rounded out to quarter points, within the 1-5 scale."""
+    lo = max(1.0, math.floor((min(values) - 0.12) * 4) / 4)
+    hi = min(5.0, math.ceil((max(values) + 0.12) * 4) / 4)
+    if hi - lo < 1.0:
+        hi = min(5.0, lo + 1.0)
+        lo = max(1.0, hi - 1.0)
+    return lo, hi
+
+
+def matrix_figure(
+    points: Sequence[MatrixPoint],
+    *,
+    thresholds: Sequence[float],
+    x_label: str,
+    y_label: str,
+    legend: Sequence[tuple[str, str]],
+    lang: str = "en",
+    title: str = "",
+    note: str = "",
+) -> Any:
+    """The matrix as a matplotlib ``Figure`` at print width: axes zoomed to the scores,
+    threshold lines, one numbered marker per point, the numbered names beside it.
+    Call inside :func:`~esgledger.chartstyle.chart_style`."""
+    from matplotlib.figure import Figure
+
+    zh = lang.startswith("zh")
+    width = TEXT_WIDTH_IN
+    top_pad = 0.35 if title else 0.12
+    bottom_pad = 0.62 if note else 0.5
+    side = 3.55
+    height = side + top_pad + bottom_pad
+    fig = Figure(figsize=(width, height))
+    left = 0.55
+    ax = fig.add_axes((left / width, bottom_pad / height, side / width, side / height))
+    lo, hi = _axis_range([v for p in points for v in (p.financial, p.impact)])
+    for value in thresholds:
+        if value <= lo:
+            continue
+        ax.plot([value, value], [lo, value], color="#9aa5ae", lw=0.7, ls="--", zorder=1)
+        ax.plot([lo, value], [value, value], color="#9aa5ae", lw=0.7, ls="--", zorder=1)
+    per_unit = side / (hi - lo)
+    xy = [(p.financial, p.impact) for p in points]
+    spots = _spread(xy, min_gap=_MARK_IN / per_unit)
+    for p, (x, y), (lx, ly) in zip(points, xy, spots, strict=True):
+        ax.scatter([x], [y], s=6, color=p.colour, zorder=3, linewidths=0)
+        if math.hypot(lx - x, ly - y) * per_unit > 0.04:
+            ax.plot([x, lx], [y, ly], color=p.colour, lw=0.5, zorder=2)
+        ink = TEXT if p.colour == PALETTE[2] else "white"
+        ax.annotate(
+            str(p.number),
+            (lx, ly),
+            ha="center",
+            va="center",
+            fontsize=_MARK_FONT,
+            color=ink,
+            weight="bold",
+            zorder=5,
+            bbox={"boxstyle": "circle,pad=0.22", "fc": p.colour, "ec": "white", "lw": 0.5},
+        )
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ticks = [lo + 0.25 * i for i in range(round((hi - lo) / 0.25) + 1)]
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.grid(True, color=GRID, lw=0.4)
+    ax.set_axisbelow(True)
+    if title:
+        ax.set_title(title, loc="left")
+    handles = [ax.scatter([], [], s=30, color=colour, label=label) for label, colour in legend]
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="lower right",
+            frameon=True,
+            framealpha=0.9,
+            edgecolor=GRID,
+            fontsize=_LIST_FONT,
+            labelcolor=TEXT,
+        )
+    if note:
+        fig.text(left / width, 0.06 / height, note, fontsize=6.5, color="#5b6b78")
+    rows = [(str(p.number), p.name, p.colour) for p in sorted(points, key=lambda p: p.number)]
+    _side_list(
+        fig,
+        rows,
+        x_in=left + side + 0.3,
+        top_in=height - top_pad,
+        bottom_in=bottom_pad - 0.1,
+        zh=zh,
+    )
+    return fig
+
+
+def matrix_chart(
+    result: MaterialityResult,
+    path: str | Path | None = None,
+    *,
+    lang: str = "en",
+    fmt: str | None = None,
+    title: bool = True,
+) -> bytes:
+    """The materiality matrix (x = financial, y = impact), one numbered marker per topic
+    coloured by tier, with the ranked topic names beside it. Returns the image bytes;
+    ``title=False`` leaves the title to the page (a report's figure caption)."""
+    zh = lang.startswith("zh")
+    form = _fmt(path, fmt)
+    points = [
+        MatrixPoint(
+            r.financial, r.impact, r.rank, TIER_COLOURS[r.tier], r.name_zh if zh else r.name_en
+        )
+        for r in result.topics
+    ]
+    th = result.thresholds
+    legend = [
+        (TIER_LABELS[t][1 if zh else 0], TIER_COLOURS[t])
+        for t in TIERS
+        if any(r.tier == t for r in result.topics)
+    ]
+    heading = ""
+    if title:
+        heading = (
+            f"{result.year}年双重重要性矩阵" if zh else f"Double materiality matrix {result.year}"
+        )
+    note = ""
+    if result.synthetic:
+        note = "演示数据：问卷答复为合成数据" if zh else "Demo: survey answers are synthetic"
+    with chart_style(lang):
+        fig = matrix_figure(
+            points,
+            thresholds=(th.material, th.moderately, th.highly),
+            x_label="财务重要性" if zh else "Financial materiality",
+            y_label="影响重要性" if zh else "Impact materiality",
+            legend=legend,
+            lang=lang,
+            title=heading,
+            note=note,
+        )
+        return _save(fig, path, form)
 
 
 def _heat_colour(score: int) -> str:
     if score >= 15:
-        return "#e57373"
+        return "#e8a287"
     if score >= 8:
-        return "#ffb74d"
+        return "#f3cf86"
     if score >= 4:
-        return "#fff176"
-    return "#c5e1a5"
+        return "#f7ecc4"
+    return "#dcefe5"
+
+
+def heatmap_figure(
+    items: Sequence[HeatItem],
+    *,
+    x_label: str,
+    y_label: str,
+    lang: str = "en",
+    title: str = "",
+    counts: Sequence[Sequence[int]] = (),
+) -> Any:
+    """Likelihood x magnitude heat map at print width: item codes in their cells
+    (opportunities in blue) and the titles listed beside it; with no items, the
+    ``counts`` (rows = magnitude 1-5, columns = likelihood 1-5) are printed instead.
+    Call inside :func:`~esgledger.chartstyle.chart_style`."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    zh = lang.startswith("zh")
+    width = TEXT_WIDTH_IN
+    side = 3.2
+    top_pad = 0.35 if title else 0.12
+    bottom_pad = 0.5
+    height = side + top_pad + bottom_pad
+    fig = Figure(figsize=(width, height) if items else (side + 0.8, height))
+    fw = width if items else side + 0.8
+    left = 0.55
+    ax = fig.add_axes((left / fw, bottom_pad / height, side / fw, side / height))
+    for lk in range(1, 6):
+        for mg in range(1, 6):
+            ax.add_patch(
+                Rectangle((lk - 0.5, mg - 0.5), 1, 1, fc=_heat_colour(lk * mg), ec="white", lw=1.5)
+            )
+    cells: dict[tuple[int, int], list[HeatItem]] = {}
+    for i in items:
+        cells.setdefault((i.likelihood, i.magnitude), []).append(i)
+    for (lk, mg), its in cells.items():
+        k = len(its)
+        size = 7.0 if k <= 4 else 5.5
+        gap = 0.19 if k <= 4 else 0.15
+        for j, i in enumerate(its):
+            ax.text(
+                lk,
+                mg - (j - (k - 1) / 2) * gap,
+                i.code,
+                ha="center",
+                va="center",
+                fontsize=size,
+                weight="bold",
+                color=_OPPORTUNITY if i.opportunity else TEXT,
+            )
+    for mg, row in enumerate(counts, start=1):
+        for lk, n in enumerate(row, start=1):
+            if n:
+                ax.text(lk, mg, str(n), ha="center", va="center", fontsize=10, color=TEXT)
+    ax.set_xlim(0.5, 5.5)
+    ax.set_ylim(0.5, 5.5)
+    ax.set_xticks(range(1, 6))
+    ax.set_yticks(range(1, 6))
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if title:
+        ax.set_title(title, loc="left")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.tick_params(length=0)
+    if items:
+        rows = [
+            (
+                i.code,
+                f"{i.title} ({i.likelihood}×{i.magnitude})",
+                _OPPORTUNITY if i.opportunity else TEXT,
+            )
+            for i in items
+        ]
+        _side_list(
+            fig,
+            rows,
+            x_in=left + side + 0.3,
+            top_in=height - top_pad,
+            bottom_in=bottom_pad,
+            zh=zh,
+            code_width_in=0.5,
+        )
+        key = (
+            "蓝色为机遇；括号内为可能性×影响程度"
+            if zh
+            else "Blue: opportunities. In brackets: likelihood × magnitude."
+        )
+        fig.text((left + side + 0.3) / fw, 0.1 / height, key, fontsize=6.5, color="#5b6b78")
+    return fig
 
 
 def heatmap_chart(
@@ -225,62 +422,33 @@ def heatmap_chart(
     lang: str = "en",
     fmt: str | None = None,
     kinds: Sequence[str] = ("risk", "opportunity"),
+    title: bool = True,
 ) -> bytes:
     """Likelihood x magnitude heat map of the register's items (codes in the cells,
-    opportunities in blue), with the item titles listed beside it."""
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
-
+    opportunities in blue), with the item titles listed beside it; ``title=False``
+    leaves the title to the page."""
     zh = lang.startswith("zh")
     form = _fmt(path, fmt)
-    items = [i for i in register.ranked() if i.kind in kinds]
-    with _style(lang):
-        fig = Figure(figsize=(12, 6.5))
-        ax = fig.add_axes((0.06, 0.1, 0.48, 0.8))
-        for lk in range(1, 6):
-            for mg in range(1, 6):
-                ax.add_patch(
-                    Rectangle(
-                        (lk - 0.5, mg - 0.5), 1, 1, color=_heat_colour(lk * mg), ec="white", lw=2
-                    )
-                )
-        cells: dict[tuple[int, int], list[Any]] = {}
-        for i in items:
-            cells.setdefault((i.likelihood, i.magnitude), []).append(i)
-        for (lk, mg), its in cells.items():
-            k = len(its)
-            for j, i in enumerate(its):
-                dy = (j - (k - 1) / 2) * 0.2
-                ax.text(
-                    lk,
-                    mg + dy,
-                    i.code,
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    weight="bold",
-                    color="#0d47a1" if i.kind == "opportunity" else "#212121",
-                )
-        ax.set_xlim(0.5, 5.5)
-        ax.set_ylim(0.5, 5.5)
-        ax.set_xticks(range(1, 6))
-        ax.set_yticks(range(1, 6))
-        ax.set_aspect("equal")
-        ax.set_xlabel("可能性" if zh else "Likelihood")
-        ax.set_ylabel("影响程度" if zh else "Magnitude")
-        ax.set_title(
-            "气候相关风险与机遇热力图" if zh else "Climate-related risks and opportunities",
-            fontsize=12,
-            weight="bold",
+    items = [
+        HeatItem(
+            i.code,
+            (i.title_zh or i.title_en) if zh else (i.title_en or i.title_zh),
+            i.likelihood,
+            i.magnitude,
+            i.kind == "opportunity",
         )
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        step = min(0.05, 0.85 / max(len(items), 1))
-        y = 0.9
-        for i in items:
-            title = (i.title_zh or i.title_en) if zh else (i.title_en or i.title_zh)
-            colour = "#0d47a1" if i.kind == "opportunity" else "#212121"
-            fig.text(0.58, y, i.code, fontsize=8.5, weight="bold", color=colour)
-            fig.text(0.66, y, f"{title} ({i.likelihood}×{i.magnitude})", fontsize=8.5)
-            y -= step
+        for i in register.ranked()
+        if i.kind in kinds
+    ]
+    heading = ""
+    if title:
+        heading = "气候相关风险与机遇热力图" if zh else "Climate-related risks and opportunities"
+    with chart_style(lang):
+        fig = heatmap_figure(
+            items,
+            x_label="可能性" if zh else "Likelihood",
+            y_label="影响程度" if zh else "Magnitude",
+            lang=lang,
+            title=heading,
+        )
         return _save(fig, path, form)

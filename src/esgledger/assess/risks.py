@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from esgledger.assess.tables import Table, read_tables, require_columns, write_csv
+from esgledger.assess.tables import Table, check_code, read_tables, require_columns, write_csv
 from esgledger.errors import EsgError, Problem, ValidationError
 
 __all__ = [
@@ -300,15 +300,9 @@ def parse_register(
     for row in table.rows:
         before = len(problems)
         n = row.number
-        code = row.get("code")
-        if not _CODE.match(code):
-            problems.append(Problem(f, n, "code", code, "a code of letters, digits, _ . -"))
-        elif code in seen:
-            problems.append(
-                Problem(f, n, "code", code, f"a code not already used in row {seen[code]}")
-            )
-        else:
-            seen[code] = n
+        code = check_code(
+            f, row, seen, problems, valid=_CODE.match, expected="a code of letters, digits, _ . -"
+        )
         cat = row.get("category")
         if cat not in CATEGORIES:
             problems.append(Problem(f, n, "category", cat, "one of " + ", ".join(CATEGORIES)))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from esgledger.assess.materiality import ExpertScore, Group, Response
-from esgledger.assess.tables import Table, read_tables, require_columns
+from esgledger.assess.tables import Table, check_code, read_tables, require_columns
 from esgledger.assess.topics import Topic, parse_topics
 from esgledger.errors import Problem, ValidationError
 
@@ -82,15 +82,7 @@ def parse_groups(table: Table) -> list[Group]:
     raw: list[tuple[str, str, str, float]] = []
     seen: dict[str, int] = {}
     for row in table.rows:
-        code = row.get("code")
-        if not code:
-            problems.append(Problem(f, row.number, "code", "", "a group code"))
-        elif code in seen:
-            problems.append(
-                Problem(f, row.number, "code", code, f"a code not already used in row {seen[code]}")
-            )
-        else:
-            seen[code] = row.number
+        code = check_code(f, row, seen, problems, valid=bool, expected="a group code")
         if not row.get("name_en"):
             problems.append(Problem(f, row.number, "name_en", "", "an English name"))
         if not row.get("name_zh"):

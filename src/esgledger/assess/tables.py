@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from esgledger.errors import Problem, ValidationError
 __all__ = [
     "Row",
     "Table",
+    "check_code",
     "read_tables",
     "require_columns",
     "write_csv",
@@ -120,6 +121,31 @@ def require_columns(table: Table, required: Iterable[str]) -> list[Problem]:
         for col in required
         if col not in table.columns
     ]
+
+
+def check_code(
+    file: str,
+    row: Row,
+    seen: dict[str, int],
+    problems: list[Problem],
+    *,
+    valid: Callable[[str], object],
+    expected: str,
+) -> str:
+    """The row's ``code`` cell; a problem when it is not ``valid`` or is used twice.
+
+    ``seen`` maps each code already read to its row number (updated here).
+    """
+    code = row.get("code")
+    if not valid(code):
+        problems.append(Problem(file, row.number, "code", code, expected))
+    elif code in seen:
+        problems.append(
+            Problem(file, row.number, "code", code, f"a code not already used in row {seen[code]}")
+        )
+    else:
+        seen[code] = row.number
+    return code
 
 
 def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
-from esgledger.assess.tables import Table, read_tables, require_columns
+from esgledger.assess.tables import Table, check_code, read_tables, require_columns
 from esgledger.errors import Problem, ValidationError
 
 __all__ = [
@@ -89,17 +89,14 @@ def parse_topics(table: Table) -> list[Topic]:
     seen: dict[str, int] = {}
     for row in table.rows:
         f = table.file
-        code = row.get("code")
-        if not _CODE.match(code):
-            problems.append(
-                Problem(f, row.number, "code", code, "a code of lower-case letters, digits, _ . -")
-            )
-        elif code in seen:
-            problems.append(
-                Problem(f, row.number, "code", code, f"a code not already used in row {seen[code]}")
-            )
-        else:
-            seen[code] = row.number
+        code = check_code(
+            f,
+            row,
+            seen,
+            problems,
+            valid=_CODE.match,
+            expected="a code of lower-case letters, digits, _ . -",
+        )
         name_en, name_zh = row.get("name_en"), row.get("name_zh")
         if not name_en:
             problems.append(Problem(f, row.number, "name_en", "", "an English name"))

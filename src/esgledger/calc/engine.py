@@ -170,6 +170,10 @@ def _parse_periods(obs: pl.DataFrame) -> pl.DataFrame:
     if bad:
         sample = ", ".join(repr(p) for p in sorted(bad)[:5])
         raise CalcError(f"bad period(s) in observations: {sample}; expected YYYY or YYYY-MM")
+    if not years:  # no rows: replace_strict with an empty mapping ignores return_dtype
+        return obs.with_columns(
+            pl.lit(None, dtype=pl.Int32).alias("year"), pl.lit(None, dtype=pl.Int8).alias("month")
+        )
     return obs.with_columns(
         pl.col("period").replace_strict(years, return_dtype=pl.Int32).alias("year"),
         pl.col("period").replace_strict(months, return_dtype=pl.Int8).alias("month"),
@@ -475,14 +479,19 @@ def _own_totals(agg: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return own, s3own
 
 
-def _consolidate(
-    tree: Tree, own: pl.DataFrame, s3own: pl.DataFrame, boundary: Boundary
-) -> pl.DataFrame:
-    closure = pl.DataFrame(
+def _closure_frame(tree: Tree) -> pl.DataFrame:
+    """The tree's closure as a frame: (node, entity, share) for every entity under each node."""
+    return pl.DataFrame(
         tree.closure(),
         schema={"node": pl.Utf8, "entity": pl.Utf8, "share": pl.Float64},
         orient="row",
     )
+
+
+def _consolidate(
+    tree: Tree, own: pl.DataFrame, s3own: pl.DataFrame, boundary: Boundary
+) -> pl.DataFrame:
+    closure = _closure_frame(tree)
     sums = [*_SUMS, "s2mkt"]
     cons = (
         closure.join(own, on="entity", how="inner")

@@ -294,15 +294,6 @@ def load_targets(text: str, *, file: str = "targets.yaml") -> list[Target]:
 # --- progress ----------------------------------------------------------------------
 
 
-def _factor(from_unit: str, to_unit: str) -> float:
-    """How many ``to_unit`` one ``from_unit`` is (UnitError on a dimension mismatch)."""
-    src = parse_unit(from_unit)
-    dst = parse_unit(to_unit)
-    if src.dimensionality != dst.dimensionality:
-        raise UnitError(f"unit {from_unit!r} cannot be converted to {to_unit!r}")
-    return float((src / dst).to("dimensionless").magnitude)
-
-
 def _sum(
     values: Values, metric: str, entities: Sequence[str], year: int
 ) -> tuple[float | None, str | None, list[str]]:
@@ -312,7 +303,7 @@ def _sum(
         return None, None, missing
     unit = values[(metric, entities[0], year)].unit
     total = math.fsum(
-        values[(metric, e, year)].value * _factor(values[(metric, e, year)].unit, unit)
+        convert(values[(metric, e, year)].value, values[(metric, e, year)].unit, unit)
         for e in entities
     )
     return total, unit, []
@@ -349,7 +340,7 @@ def target_value_of(
         return None, target.unit, f"{year}: no value of {target.metric} for {', '.join(missing)}"
     if target.unit is None:
         return total, unit, ""
-    return total * _factor(unit, target.unit), target.unit, ""
+    return convert(total, unit, target.unit), target.unit, ""
 
 
 def _meets(actual: float, goal: float, direction: Direction) -> bool:
@@ -368,7 +359,7 @@ def _progress(target: Target, values: Values, year: int) -> Progress:
         if unit is None:
             unit = base_unit
         elif baseline is not None and base_unit is not None and base_unit != unit:
-            baseline *= _factor(base_unit, unit)
+            baseline = convert(baseline, base_unit, unit)
     goal: float | None = target.target_value
     if goal is None and target.change_pct is not None and baseline is not None:
         goal = baseline * (1 + target.change_pct / 100)

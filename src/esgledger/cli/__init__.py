@@ -1,12 +1,16 @@
 """The esgledger command line: a thin adapter over the library.
 
 Every :class:`~esgledger.errors.EsgError` becomes one clear message on stderr
-and exit code 2; no traceback reaches a user.
+and exit code 2; so does an ``OSError`` or a file that is not UTF-8 (which the
+commands should have caught first). Any other exception is a bug: one line on
+stderr and exit code 1 (``ESGLEDGER_DEBUG=1`` shows the traceback). No
+traceback reaches a user.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -69,6 +73,31 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
+    except OSError as exc:  # a file or folder the checks before the work did not foresee
+        where = exc.filename if exc.filename is not None else "a file"
+        err_console.print(
+            f"[bold red]error:[/] cannot use {escape(str(where))}: "
+            f"{escape(exc.strerror or str(exc))}"
+        )
+        return 2
+    except UnicodeDecodeError as exc:
+        err_console.print(
+            f"[bold red]error:[/] a file is not UTF-8 text (byte {exc.start}: {escape(exc.reason)})"
+        )
+        err_console.print("hint: save it as UTF-8 (in Excel: 'CSV UTF-8')", markup=False)
+        return 2
+    except Exception as exc:  # a bug: say so in one line, the traceback on request
+        if os.environ.get("ESGLEDGER_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}"
+        )
+        err_console.print(
+            "hint: this is a bug in esgledger; run again with ESGLEDGER_DEBUG=1 "
+            "for the traceback and report it",
+            markup=False,
+        )
+        return 1
     return 0
 
 

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from esgledger.cli.app import app, console, emit_json, state
+from esgledger.cli.paths import choice, output_file, output_folder
 
 __all__ = [
     "materiality_app",
@@ -37,6 +38,7 @@ app.add_typer(risks_app, name="risks")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of names and charts: en or zh.")]
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
 FilesArg = Annotated[list[Path], typer.Argument(help="CSV or XLSX files.", show_default=False)]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
 
@@ -62,6 +64,7 @@ def materiality_import_cmd(
         bool, typer.Option("--replace", help="Drop the year's stored responses first.")
     ] = False,
     dry_run: DryRunOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Import topics, stakeholder groups, survey responses or expert scores (CSV/XLSX).
 
@@ -75,6 +78,18 @@ def materiality_import_cmd(
         res = import_materiality(
             ledger, files, year=year, actor=_actor(), replace=replace, dry_run=dry_run
         )
+    if as_json:
+        emit_json(
+            {
+                "year": res.year,
+                "topics": res.topics,
+                "groups": res.groups,
+                "responses": res.responses,
+                "expert": res.expert,
+                "dry_run": dry_run,
+            }
+        )
+        return
     verb = "would import" if dry_run else "imported"
     when = f" for {res.year}" if res.year is not None else ""
     console.print(
@@ -98,13 +113,18 @@ def materiality_run_cmd(
 ) -> None:
     """Score the year's survey (or expert scores), assign tiers and store the result."""
     from esgledger.assess.materiality import Thresholds
-    from esgledger.errors import Problem, ValidationError
-    from esgledger.store.assessments import run_materiality
+    from esgledger.errors import NotFoundError, Problem, ValidationError
+    from esgledger.store.assessments import load_expert, load_responses, run_materiality
 
     if method not in (None, "survey", "expert"):
         raise ValidationError([Problem("--method", None, None, method, "survey or expert")])
     th = Thresholds(highly, moderately, material)
     with _open() as ledger:
+        if method is None and not load_responses(ledger, year) and not load_expert(ledger, year):
+            raise NotFoundError(
+                f"no survey responses or expert scores for {year}",
+                hint=f"import them first: esgledger materiality import FILE... --year {year}",
+            )
         res = run_materiality(ledger, year, method=method, thresholds=th, actor=_actor())  # type: ignore[arg-type]
     if as_json:
         emit_json(res.as_dict())
@@ -130,6 +150,9 @@ def materiality_show_cmd(
     """Show a stored assessment: ranked topics, tiers, sensitivity and change."""
     from esgledger.store.assessments import materiality_result
 
+    choice("--lang", lang, ("en", "zh"))
+    if chart is not None:
+        output_file("--chart", chart, CHART_SUFFIXES, "chart")
     with _open() as ledger:
         res = materiality_result(ledger, year)
     if chart is not None:
@@ -139,7 +162,7 @@ def materiality_show_cmd(
     if as_json:
         emit_json(res.as_dict())
         return
-    zh = lang.startswith("zh")
+    zh = lang == "zh"
     title = f"materiality {res.year} ({res.method}"
     title += ", synthetic survey)" if res.synthetic else ")"
     table = Table(title=title)
@@ -175,20 +198,33 @@ def materiality_questionnaire_cmd(
     from esgledger.assess.survey import write_questionnaire
     from esgledger.store.assessments import load_groups, load_topics
 
+    output_file("--out", out, (".xlsx",), "workbook")
     with _open() as ledger:
         topics = load_topics(ledger)
         groups = load_groups(ledger, year)
+    if group and groups:
+        choice("--group", group, tuple(g.code for g in groups))
     write_questionnaire(out, topics, groups, year=year, respondent=respondent, group=group)
     console.print(f"questionnaire with {len(topics)} topics written to {out}", soft_wrap=True)
 
 
 @risks_app.command("import")
-def risks_import_cmd(files: FilesArg, dry_run: DryRunOpt = False) -> None:
+def risks_import_cmd(files: FilesArg, dry_run: DryRunOpt = False, as_json: JsonOpt = False) -> None:
     """Replace the climate register with the files' (risks and horizons CSV, or one XLSX)."""
     from esgledger.store.assessments import import_register
 
     with _open() as ledger:
         reg = import_register(ledger, files, actor=_actor(), dry_run=dry_run)
+    if as_json:
+        emit_json(
+            {
+                "risks": len(reg.risks),
+                "opportunities": len(reg.opportunities),
+                "horizons": len(reg.horizons),
+                "dry_run": dry_run,
+            }
+        )
+        return
     verb = "would import" if dry_run else "imported"
     console.print(
         f"{verb} {len(reg.risks)} risks, {len(reg.opportunities)} opportunities, "
@@ -208,6 +244,9 @@ def risks_show_cmd(
     """Show the climate register ranked by likelihood x magnitude."""
     from esgledger.store.assessments import load_register
 
+    choice("--lang", lang, ("en", "zh"))
+    if heatmap is not None:
+        output_file("--heatmap", heatmap, CHART_SUFFIXES, "chart")
     with _open() as ledger:
         reg = load_register(ledger)
     if heatmap is not None:
@@ -217,7 +256,7 @@ def risks_show_cmd(
     if as_json:
         emit_json(reg.as_dict())
         return
-    zh = lang.startswith("zh")
+    zh = lang == "zh"
     hs = ", ".join(f"{h.code} {h.from_year}-{h.to_year}" for h in reg.horizons)
     table = Table(title=f"climate register (horizons: {hs or 'not defined'})")
     for col in ("code", "category", "title", "horizons", "L", "M", "score", "owner"):
@@ -248,6 +287,11 @@ def risks_export_cmd(
     from esgledger.assess.risks import write_register
     from esgledger.store.assessments import load_register
 
+    choice("--format", fmt, ("csv", "xlsx"))
+    if fmt == "csv":
+        output_folder("--out", out)
+    else:
+        output_file("--out", out, (".xlsx",), "workbook")
     with _open() as ledger:
         reg = load_register(ledger)
     paths = write_register(reg, out, fmt)

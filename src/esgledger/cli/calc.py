@@ -17,9 +17,10 @@ from rich.tree import Tree
 
 from esgledger.calc.boundary import BOUNDARIES, Boundary
 from esgledger.calc.metrics import METRICS
-from esgledger.catalog.factors import Factor, load_factors, read_factor_file
+from esgledger.catalog.factors import KINDS, Factor, load_factors, read_factor_file
 from esgledger.cli.app import app, console, emit_json, err_console, state
-from esgledger.errors import CalcError, ConfigError, EsgError
+from esgledger.cli.paths import choice, input_text
+from esgledger.errors import CalcError, ConfigError, EsgError, NotFoundError
 from esgledger.store import Ledger
 
 __all__ = ["compute_cmd", "explain_cmd", "factors_cmd", "render_explanation"]
@@ -67,6 +68,20 @@ def _year(text: str) -> int:
     )
 
 
+def _check_years(ledger: Ledger, years: list[int] | None) -> None:
+    """Refuse years without a single observation (a typo would give an empty run)."""
+    if not years:
+        return
+    missing = [y for y in years if not ledger.observations(year=y)]
+    if not missing:
+        return
+    have = sorted({int(o.period[:4]) for o in ledger.observations()})
+    raise NotFoundError(
+        f"no observations for {', '.join(map(str, missing))}",
+        hint="years with data: " + (", ".join(map(str, have)) if have else "none (import data)"),
+    )
+
+
 def _fmt(value: float | None) -> str:
     if value is None:
         return "-"
@@ -92,6 +107,7 @@ def compute_cmd(
     b = _boundary(boundary)
     years = sorted({_year(p) for p in period}) if period else None
     with Ledger.open(state.db) as ledger, err_console.status("computing ...", spinner="dots"):
+        _check_years(ledger, years)
         run_id, result = run_and_store(
             ledger,
             actor=state.settings.actor,
@@ -212,6 +228,7 @@ def explain_cmd(
     b = _boundary(boundary)
     year = _year(period)
     with Ledger.open(state.db) as ledger:
+        _check_years(ledger, [year])
         result = compute_ledger(
             ledger, periods=[year], boundary=b, gwp=gwp, steam_method=steam_method
         )
@@ -269,6 +286,8 @@ def factors_cmd(
         return
     if file is not None:
         raise ConfigError(f"unexpected argument {str(file)!r}", hint="esgledger factors [QUERY]")
+    if kind is not None:
+        choice("--kind", kind, tuple(KINDS))
     factors = load_factors().with_overrides(_overrides_if_any())
     found = sorted(factors.search(query or "", kind=kind), key=lambda f: (f.kind, f.subject, f.id))
     if as_json:
@@ -300,12 +319,7 @@ def factors_cmd(
 def _import_factors(file: Path, *, dry_run: bool, as_json: bool) -> None:
     from esgledger.store.runs import import_factor_overrides
 
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"cannot read {file}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{file} is not UTF-8 text") from None
+    text = input_text("FILE", file, "a factor file (CSV, UTF-8)")
     with Ledger.open(state.db) as ledger:
         known = {e.code for e in ledger.entities()}
         factors = read_factor_file(text, file=file.name, known_entities=known)

@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 
 from esgledger.cli.app import app, console, emit_json, state
+from esgledger.cli.paths import input_text
 from esgledger.errors import NotFoundError
+from esgledger.model import Period
 
 __all__ = ["coverage_cmd"]
 
@@ -45,7 +47,17 @@ def coverage_cmd(
     if lang not in ("en", "zh"):
         raise NotFoundError(f"unknown language {lang!r}", hint="use --lang en or --lang zh")
     load_framework(framework)  # unknown framework: a clear error before opening the ledger
+    if omissions is not None:
+        input_text("--omissions", omissions, "an omissions file (CSV, UTF-8)")
     with Ledger.open(state.db) as ledger:
+        if period is not None:
+            year = Period.parse(period).year
+            if not ledger.observations(year=year):
+                have = sorted({int(o.period[:4]) for o in ledger.observations()})
+                raise NotFoundError(
+                    f"no observations for {year}",
+                    hint="years with data: " + (", ".join(map(str, have)) or "none (import data)"),
+                )
         index = ledger_coverage(
             ledger, framework, period=period, template=template, omissions=omissions
         )

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from esgledger.cli.app import app, console, emit_json, err_console, state
+from esgledger.cli.paths import output_folder
 
 __all__ = ["demo_cmd"]
 
@@ -48,6 +49,9 @@ def demo_cmd(
     from esgledger.demo.build import STEPS, build_demo
     from esgledger.store.ledger import Ledger
 
+    output_folder("--out", out)
+    report_formats = _formats(formats)
+
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -63,7 +67,7 @@ def demo_cmd(
         progress.update(task, description=name, completed=index, total=total)
 
     with Ledger.open(state.db) as ledger, progress:
-        summary = build_demo(ledger, out, step, report_formats=_formats(formats))
+        summary = build_demo(ledger, out, step, report_formats=report_formats)
     if as_json:
         emit_json(summary.as_dict())
         return

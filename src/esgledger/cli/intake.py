@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from esgledger.cli.app import app, console, emit_json, err_console, state
-from esgledger.errors import EsgError
+from esgledger.cli.paths import choice, output_file, output_folder
 
 __all__ = ["export_cmd", "import_cmd", "template_cmd"]
 
@@ -112,8 +112,11 @@ def export_cmd(
     """Export entities and observations (raw values and units) in the import format."""
     from esgledger.intake import export_ledger
 
-    if fmt not in ("csv", "xlsx"):
-        raise EsgError(f"unknown export format {fmt!r}: expected csv or xlsx")
+    choice("--format", fmt, ("csv", "xlsx"))
+    if fmt == "csv":
+        output_folder("--out", out)
+    else:
+        output_file("--out", out, (".xlsx",), "workbook")
     with _open_ledger() as ledger:
         written = export_ledger(ledger, "csv" if fmt == "csv" else "xlsx", out)
     for path in written:
@@ -133,6 +136,7 @@ def template_cmd(
     """Write a collection workbook for one entity and period (fill it in, then import it)."""
     from esgledger.intake import template
 
+    output_file("--out", out, (".xlsx",), "workbook")
     with _open_ledger() as ledger:
         path = template(ledger, entity, period, out, indicators=indicator or None)
     console.print(f"wrote {path}", markup=False)

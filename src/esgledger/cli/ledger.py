@@ -13,9 +13,11 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from esgledger.catalog.indicators import find_indicators
+from esgledger.catalog.indicators import find_indicators, load_indicators
 from esgledger.cli.app import app, console, emit_json, state
-from esgledger.model import Entity, Observation
+from esgledger.cli.paths import choice
+from esgledger.errors import ConfigError, NotFoundError
+from esgledger.model import STATUSES, Entity, Observation, Period
 from esgledger.store import Ledger, StatusChange, approve, locks, review, submit
 from esgledger.store.database import safe_url
 
@@ -49,6 +51,29 @@ IndicatorOpt = Annotated[
 
 def _open() -> Ledger:
     return Ledger.open(state.db)
+
+
+def check_filters(
+    ledger: Ledger,
+    *,
+    entity: str | None = None,
+    indicator: str | None = None,
+    period: str | None = None,
+) -> None:
+    """Refuse a filter that can only match nothing: an unknown entity or indicator
+    code, or a period that is not ``YYYY`` / ``YYYY-MM`` (a typo would otherwise
+    look like "no data")."""
+    if period is not None:
+        Period.parse(period)
+    if indicator is not None and indicator not in load_indicators():
+        raise NotFoundError(
+            f"unknown indicator {indicator!r}",
+            hint="list or search them with: esgledger indicators WORD",
+        )
+    if entity is not None and entity not in {e.code for e in ledger.entities()}:
+        raise NotFoundError(
+            f"unknown entity {entity!r}", hint="list them with: esgledger entities"
+        )
 
 
 def entity_json(e: Entity) -> dict[str, Any]:
@@ -140,7 +165,8 @@ def indicators_cmd(
     """List or search the indicator catalogue."""
     found = find_indicators(query)
     if pillar:
-        found = [i for i in found if i.pillar == pillar.upper()]
+        wanted = choice("--pillar", pillar.upper(), ("E", "S", "G"))
+        found = [i for i in found if i.pillar == wanted]
     if as_json:
         emit_json([asdict(i) for i in found])
         return
@@ -178,28 +204,35 @@ def show_cmd(
     ] = 200,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show observations (current versions), filtered by entity, period, indicator, status."""
+    """Show observations (current versions), filtered by entity, period, indicator, status.
+
+    Values are shown in the indicator's unit and as submitted (value and unit).
+    """
+    if status is not None:
+        choice("--status", status, STATUSES)
+    if limit < 0:
+        raise ConfigError(f"--limit {limit}: expected a number of rows, 0 or more")
     with _open() as ledger:
+        check_filters(ledger, entity=entity, indicator=indicator, period=period)
         rows = ledger.observations(entity, period, indicator, year, status=status, history=history)
     if as_json:
         emit_json([observation_json(o) for o in rows])
         return
     table = Table(title=f"{len(rows)} observations")
-    for col in ("entity", "period", "indicator", "value", "unit", "as submitted", "source"):
-        table.add_column(
-            col,
-            justify="right" if col == "value" else "left",
-            no_wrap=col in ("entity", "period", "indicator", "value"),
-        )
-    table.add_column("status")
-    table.add_column("v", justify="right")
+    table.add_column("entity", no_wrap=True)
+    table.add_column("period", no_wrap=True)
+    table.add_column("indicator", overflow="fold", min_width=12)
+    table.add_column("value (unit)", justify="right", min_width=10)
+    table.add_column("as submitted", min_width=8)
+    table.add_column("source", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("v", justify="right", no_wrap=True)
     for o in rows[:limit]:
         table.add_row(
             o.entity,
             o.period,
             o.indicator,
-            f"{o.value:,.6g}",
-            o.unit,
+            f"{o.value:,.6g} {o.unit}",
             f"{o.raw_value} {o.raw_unit}".strip(),
             o.source,
             o.status,
@@ -276,6 +309,7 @@ def submit_cmd(
 ) -> None:
     """Submit draft observations of a period for review (draft → submitted)."""
     with _open() as ledger:
+        check_filters(ledger, entity=entity, indicator=indicator, period=period)
         change = submit(
             ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
         )
@@ -291,6 +325,7 @@ def review_cmd(
 ) -> None:
     """Mark submitted observations of a period as reviewed (submitted → reviewed)."""
     with _open() as ledger:
+        check_filters(ledger, entity=entity, indicator=indicator, period=period)
         change = review(
             ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
         )
@@ -301,6 +336,7 @@ def review_cmd(
 def approve_cmd(period: PeriodOpt, entity: EntityOpt = None, as_json: JsonOpt = False) -> None:
     """Approve a reviewed period and lock it; later changes need a restatement reason."""
     with _open() as ledger:
+        check_filters(ledger, entity=entity, period=period)
         change = approve(ledger, period=period, entity=entity, actor=state.settings.actor)
     _print_change(change, as_json)
 

@@ -77,6 +77,9 @@ def _year_of(period: str | None) -> int | None:
 # --- targets -----------------------------------------------------------------------
 
 
+_DEMO_TARGETS = "demo/data/targets.yaml"
+
+
 def _targets_text(file: Path | None) -> tuple[str, str]:
     """The targets file's text and the name to show: --file, ./targets.yaml, or the demo's."""
     candidates = [file] if file is not None else [state.settings.data_dir / "targets.yaml"]
@@ -89,10 +92,9 @@ def _targets_text(file: Path | None) -> tuple[str, str]:
             raise EsgError(f"cannot read targets file {path}: {exc.strerror}") from None
         except UnicodeDecodeError:
             raise EsgError(f"targets file {path} is not UTF-8 text") from None
-    demo = resources.files("esgledger").joinpath("demo/data/targets.yaml")
+    demo = resources.files("esgledger").joinpath(_DEMO_TARGETS)
     if demo.is_file():
-        err_console.print("no targets.yaml here; showing the demo data set's targets")
-        return demo.read_text(encoding="utf-8"), "demo/data/targets.yaml"
+        return demo.read_text(encoding="utf-8"), _DEMO_TARGETS
     raise ConfigError(
         "no targets file: pass --file or put targets.yaml in the data directory",
         hint="see docs/targets.md for the format",
@@ -182,6 +184,16 @@ def targets_cmd(
     text, name = _targets_text(file)
     targets = load_targets(text, file=name)
     with _working("computing target metrics…", quiet=as_json), _open_ledger() as ledger:
+        if name == _DEMO_TARGETS:
+            known = {e.code for e in ledger.entities()}
+            if any(code not in known for t in targets for code in t.entities):
+                raise ConfigError(
+                    "no targets file: pass --file FILE or put targets.yaml in the data "
+                    f"directory ({state.settings.data_dir}; ESGLEDGER_DATA_DIR)",
+                    hint="the format is in docs/targets.md (the demo's targets fit only "
+                    "the demo ledger)",
+                )
+            err_console.print("no targets.yaml here; showing the demo data set's targets")
         values = _metric_values(ledger, targets, boundary, name)
     progress = assess_targets(targets, values, year=year)
     if as_json:

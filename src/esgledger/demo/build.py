@@ -19,10 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from esgledger.catalog.indicators import load_indicators
-from esgledger.model import Entity, ImportBatch, ImportResult, Observation
+from esgledger.model import Entity, ImportResult, LedgerLike
 from esgledger.units import convert
 
 __all__ = [
@@ -47,20 +47,8 @@ ACTOR = "demo"
 REPORT_YEAR = 2024
 
 
-class DemoLedger(Protocol):
-    """What the demo needs of :class:`esgledger.store.Ledger`."""
-
-    def entities(self) -> list[Entity]: ...
-
-    def observations(
-        self,
-        entity: str | None = None,
-        period: str | None = None,
-        indicator: str | None = None,
-        year: int | None = None,
-    ) -> list[Observation]: ...
-
-    def import_batch(self, batch: ImportBatch, *, actor: str) -> ImportResult: ...
+#: What the demo needs of :class:`esgledger.store.Ledger` (the ledger interface intake uses).
+DemoLedger = LedgerLike
 
 
 @dataclass(frozen=True)
@@ -160,7 +148,7 @@ def _step_import(ctx: DemoContext) -> None:
     from esgledger.intake import import_files
 
     ctx.import_result = import_files(
-        ctx.ledger,  # DemoLedger matches intake's LedgerLike
+        ctx.ledger,
         [data_path("entities.csv"), data_path("observations.csv")],
         actor=ACTOR,
     )

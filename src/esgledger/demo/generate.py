@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
+
 __all__ = [
     "ENTITIES",
     "EXACT_FACTORS",
@@ -621,19 +623,8 @@ def write_files(directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     ent = directory / "entities.csv"
     obs = directory / "observations.csv"
-    ent.write_text(
-        _csv(
-            ("code", "name_en", "name_zh", "parent", "type", "ownership_pct", "control",
-             "region", "included_from", "included_to"),
-            entity_rows(),
-        ),
-        encoding="utf-8",
-    )  # fmt: skip
-    obs.write_text(
-        _csv(("entity", "period", "indicator", "value", "unit", "source", "comment"),
-             observation_rows()),
-        encoding="utf-8",
-    )  # fmt: skip
+    ent.write_text(_csv(ENTITY_COLUMNS, entity_rows()), encoding="utf-8")
+    obs.write_text(_csv(OBSERVATION_COLUMNS, observation_rows()), encoding="utf-8")
     return ent, obs
 
 

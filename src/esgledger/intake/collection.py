@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -22,9 +22,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from esgledger.catalog.indicators import Indicator, load_indicators
 from esgledger.errors import EsgError, NotFoundError, UnitError
 from esgledger.intake.cells import neutralise
-from esgledger.intake.export import entity_cells
+from esgledger.intake.export import entity_cells, save_workbook
 from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
-from esgledger.model import Entity, Period
+from esgledger.model import Entity, LedgerReader, Period
 from esgledger.units import convert, is_compatible
 
 __all__ = ["UNIT_CHOICES", "template", "unit_choices"]
@@ -102,10 +102,6 @@ _INSTRUCTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class _Readable(Protocol):
-    def entities(self) -> list[Entity]: ...
-
-
 def unit_choices(ind: Indicator) -> list[str]:
     """Units offered for ``ind``: its own unit first, then compatible common ones."""
     out = [ind.unit]
@@ -155,7 +151,7 @@ def _between(lo: float, hi: float) -> DataValidation:
 
 
 def template(
-    ledger: _Readable,
+    ledger: LedgerReader,
     entity: str,
     period: str,
     out: str | Path,
@@ -179,11 +175,7 @@ def template(
     _observations(wb.create_sheet("observations"), found, str(p), rows)
     _entities(wb.create_sheet("entities"), found)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise EsgError(f"cannot write {path}: {exc.strerror}") from exc
+    save_workbook(wb, path)
     return path
 
 

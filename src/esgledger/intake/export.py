@@ -10,26 +10,52 @@ numbers whenever the number reads back as the same text.
 from __future__ import annotations
 
 import csv
+import io
+import os
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import openpyxl
 
 from esgledger.errors import EsgError
 from esgledger.intake.cells import neutralise, number_text_for_xlsx, parse_number
 from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
-from esgledger.model import Entity, Observation
+from esgledger.model import Entity, LedgerReader, Observation
 
-__all__ = ["Format", "entity_cells", "export_ledger", "write_csv", "write_xlsx"]
+__all__ = [
+    "Format",
+    "entity_cells",
+    "export_ledger",
+    "save_workbook",
+    "write_atomic",
+    "write_csv",
+    "write_xlsx",
+]
 
 Format = Literal["csv", "xlsx"]
 
 
-class _Readable(Protocol):
-    def entities(self) -> list[Entity]: ...
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, so an
+    interrupted or failed write never leaves a half-written file behind."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("xb") as f:  # the usual permissions (umask), unlike mkstemp's 0600
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise EsgError(f"cannot write {path}: {exc.strerror}") from None
 
-    def observations(self) -> list[Observation]: ...
+
+def save_workbook(wb: openpyxl.Workbook, path: Path) -> None:
+    """Save an openpyxl workbook to ``path`` atomically (built in memory first)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())
 
 
 def _pct(value: float | None) -> str:
@@ -80,21 +106,23 @@ def write_csv(
 ) -> list[Path]:
     """Write ``entities.csv`` and ``observations.csv`` (UTF-8 with BOM, for Excel) in ``folder``."""
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
     e_path, o_path = out / "entities.csv", out / "observations.csv"
-    with e_path.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(ENTITY_COLUMNS)
-        for e in _tree_order(entities):
-            w.writerow([neutralise(c) for c in entity_cells(e)])
-    with o_path.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(OBSERVATION_COLUMNS)
-        for o in observations:
-            cells = [neutralise(c) for c in _observation_cells(o)]
-            if parse_number(o.raw_value) is not None:
-                cells[3] = o.raw_value  # a number is never a formula: written as submitted
-            w.writerow(cells)
+    f = io.StringIO(newline="")
+    w = csv.writer(f)
+    w.writerow(ENTITY_COLUMNS)
+    for e in _tree_order(entities):
+        w.writerow([neutralise(c) for c in entity_cells(e)])
+    e_bytes = f.getvalue().encode("utf-8-sig")
+    f = io.StringIO(newline="")
+    w = csv.writer(f)
+    w.writerow(OBSERVATION_COLUMNS)
+    for o in observations:
+        cells = [neutralise(c) for c in _observation_cells(o)]
+        if parse_number(o.raw_value) is not None:
+            cells[3] = o.raw_value  # a number is never a formula: written as submitted
+        w.writerow(cells)
+    write_atomic(e_path, e_bytes)
+    write_atomic(o_path, f.getvalue().encode("utf-8-sig"))
     return [e_path, o_path]
 
 
@@ -103,7 +131,6 @@ def write_xlsx(
 ) -> Path:
     """Write one workbook with sheets ``entities`` and ``observations``."""
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("entities")
     ws.append(list(ENTITY_COLUMNS))
@@ -120,14 +147,11 @@ def write_xlsx(
         number = number_text_for_xlsx(o.raw_value)
         row[3] = number if number is not None else neutralise(o.raw_value)
         ws.append(row)
-    try:
-        wb.save(out)
-    except OSError as exc:
-        raise EsgError(f"cannot write {out}: {exc.strerror}") from exc
+    save_workbook(wb, out)
     return out
 
 
-def export_ledger(ledger: _Readable, fmt: Format, out: str | Path) -> list[Path]:
+def export_ledger(ledger: LedgerReader, fmt: Format, out: str | Path) -> list[Path]:
     """Export the ledger's current entities and observations; returns the files written.
 
     ``fmt="csv"``: ``out`` is a folder that gets ``entities.csv`` and

@@ -5,35 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol, cast
 
 from esgledger.intake.reader import read_files
 from esgledger.intake.validate import Progress
-from esgledger.model import Entity, ImportBatch, ImportResult, Observation
+from esgledger.model import Entity, ImportBatch, ImportResult, LedgerLike, Observation
 
 __all__ = ["LedgerLike", "diff_batch", "import_files"]
-
-
-class LedgerLike(Protocol):
-    """What intake needs of :class:`esgledger.store.Ledger`."""
-
-    def entities(self) -> list[Entity]: ...
-
-    def observations(
-        self,
-        entity: str | None = None,
-        period: str | None = None,
-        indicator: str | None = None,
-        year: int | None = None,
-    ) -> list[Observation]: ...
-
-    def import_batch(self, batch: ImportBatch, *, actor: str) -> ImportResult: ...
-
-
-class _Restating(Protocol):
-    def import_batch(
-        self, batch: ImportBatch, *, actor: str, reason: str | None = None
-    ) -> ImportResult: ...
 
 
 def _same(a: Observation, b: Observation) -> bool:
@@ -105,10 +82,7 @@ def import_files(
     batch = read_files(paths, known, progress=progress)
     if dry_run:
         return diff_batch(batch, known, ledger.observations())
-    if reason is None:
-        result = ledger.import_batch(batch, actor=actor)
-    else:
-        result = cast(_Restating, ledger).import_batch(batch, actor=actor, reason=reason)
+    result = ledger.import_batch(batch, actor=actor, reason=reason)
     if not result.warnings and batch.warnings:
         result = replace(result, warnings=batch.warnings)
     return result

@@ -53,6 +53,11 @@ def _cell(cells: list[str], i: int) -> str:
     return cells[i] if i < len(cells) else ""
 
 
+def _at(first: tuple[str, int], file: str) -> str:
+    """Where a row seen earlier is: ``row 5`` in the same file, else ``other.csv row 5``."""
+    return f"row {first[1]}" if first[0] == file else f"{first[0]} row {first[1]}"
+
+
 def _date(
     file: str, row: int, column: str, text: str, problems: list[Problem]
 ) -> tuple[bool, date | None]:
@@ -87,9 +92,7 @@ def check_entities(
         if not _CODE.fullmatch(code):
             bad("code", code, "an entity code (letters, digits, '_', '.', '-'; up to 64)")
         elif code in seen:
-            where = seen[code]
-            at = f"row {where[1]}" if where[0] == file else f"{where[0]} row {where[1]}"
-            bad("code", code, f"each entity once (also on {at})")
+            bad("code", code, f"each entity once (also on {_at(seen[code], file)})")
         else:
             seen[code] = (file, row)
         name_en = _cell(cells, ix["name_en"])
@@ -343,14 +346,14 @@ class ObservationChecker:
                 if first is None:
                     seen[key] = (file, row)
                 else:
-                    at = f"row {first[1]}" if first[0] == file else f"{first[0]} row {first[1]}"
                     problems.append(
                         Problem(
                             file,
                             row,
                             "indicator",
                             ind_code,
-                            f"one row per entity, period and indicator (same as {at})",
+                            "one row per entity, period and indicator "
+                            f"(same as {_at(first, file)})",
                         )
                     )
             if len(problems) != before or entity is None:

@@ -4,8 +4,11 @@ openpyxl's read-only mode spends most of its time building cell objects; for
 a 100,000-row sheet this streaming reader (zipfile + ElementTree.iterparse)
 is several times faster. It yields every cell as text: shared and inline
 strings as they are, numbers as the text stored in the file (so a raw value
-is kept exactly), booleans as ``TRUE``/``FALSE``, and numbers formatted as
-dates as ISO 8601 dates. Formulas give their cached result.
+is kept exactly), booleans as ``TRUE``/``FALSE``, numbers formatted as
+dates as ISO 8601 dates (``2024-03`` when the format shows only a year and a
+month, as Excel makes of a typed ``2024-03``) and numbers formatted as
+percentages as the percentage shown (a cell showing ``83%`` stores 0.83 and
+reads as ``83%``). Formulas give their cached result.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, iterparse
 
 from esgledger.errors import EsgError
@@ -27,6 +31,8 @@ _ROW, _C, _V, _IS, _T, _R, _F = (_NS + x for x in ("row", "c", "v", "is", "t", "
 
 # Built-in number formats that show dates (ECMA-376 part 1, 18.8.30).
 _BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+_BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
+_BUILTIN_MONTH_FORMATS = frozenset({17})  # mmm-yy
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 _DIGITS = "0123456789"
 _DIMENSION = re.compile(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
@@ -68,6 +74,8 @@ class Workbook:
         self._epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
         self._shared: list[str] | None = None
         self._date_styles: frozenset[int] | None = None
+        self._percent_styles: frozenset[int] = frozenset()
+        self._month_styles: frozenset[int] = frozenset()
 
     def close(self) -> None:
         self._zip.close()
@@ -138,14 +146,36 @@ class Workbook:
                         elif event == "end" and el.tag == _NS + "xf" and in_cell_xfs:
                             xfs.append(int(el.get("numFmtId", "0")))
             dates = set()
+            percents = set()
+            months = set()
             for i, fmt_id in enumerate(xfs):
                 code = _QUOTED.sub("", custom.get(fmt_id, "")).lower()
                 if fmt_id in _BUILTIN_DATE_FORMATS or (
                     fmt_id in custom and any(ch in code for ch in "dy")
                 ):
                     dates.add(i)
+                    if fmt_id in _BUILTIN_MONTH_FORMATS or (
+                        fmt_id in custom
+                        and "y" in code
+                        and "m" in code
+                        and not any(ch in code for ch in "dhs")
+                    ):
+                        months.add(i)
+                elif fmt_id in _BUILTIN_PERCENT_FORMATS or (fmt_id in custom and "%" in code):
+                    percents.add(i)
             self._date_styles = frozenset(dates)
+            self._percent_styles = frozenset(percents)
+            self._month_styles = frozenset(months)
         return self._date_styles
+
+    @staticmethod
+    def _percent_text(stored: str) -> str:
+        """The percentage a percent-formatted cell shows: ``0.83`` -> ``83%`` (exact, no float)."""
+        try:
+            shown = Decimal(stored) * 100
+        except InvalidOperation:
+            return stored
+        return f"{shown.normalize():f}%"
 
     def _date_text(self, serial: str) -> str:
         moment = self._epoch + timedelta(days=float(serial))
@@ -165,6 +195,7 @@ class Workbook:
         """(1-based row number, cell texts) for every non-empty row of ``sheet``."""
         shared = self._shared_strings()
         dates = self._dates()
+        percents, months = self._percent_styles, self._month_styles
         part = self._sheets[sheet]
         with self._zip.open(part) as f:
             next_row = 1
@@ -210,10 +241,14 @@ class Workbook:
                             value = "TRUE" if value == "1" else "FALSE"
                         elif kind == "d" and value.endswith("T00:00:00"):
                             value = value[:10]
-                        elif value and dates and kind in (None, "n"):
+                        elif value and (dates or percents) and kind in (None, "n"):
                             style = c.get("s")
                             if style and int(style) in dates:
                                 value = self._date_text(value)
+                                if int(style) in months and value[8:] == "01":
+                                    value = value[:7]
+                            elif style and int(style) in percents:
+                                value = self._percent_text(value)
                     cells.append(value)
                 el.clear()  # an emptied row element stays behind: a few bytes per row
                 if any(cells):

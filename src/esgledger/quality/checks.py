@@ -37,6 +37,7 @@ from esgledger.errors import EsgError
 from esgledger.model import Entity, Observation, Period
 from esgledger.quality.findings import (
     Finding,
+    Severity,
     apply_acknowledgements,
     make_finding,
     sort_findings,
@@ -218,53 +219,34 @@ def _check_code_rows(
     ind = data.indicators.get(code)
     for entity, period, obs in rows:
         period_text = str(period)
-        if entity not in data.entities:
-            yield make_finding(
-                "unknown_entity",
+        for check, severity, message in _row_problems(data, ind, code, entity, period, obs):
+            yield make_finding(check, severity, entity, code, period_text, message)
+
+
+def _row_problems(
+    data: _Data, ind: Indicator | None, code: str, entity: str, period: Period, obs: Observation
+) -> Iterable[tuple[str, Severity, str]]:
+    """(check, severity, message) for each problem of one observation row."""
+    if entity not in data.entities:
+        yield "unknown_entity", "error", f"entity {entity!r} is not in the entity tree"
+    if ind is None:
+        yield "unknown_indicator", "error", f"indicator {code!r} is not in the catalogue"
+    elif _numeric(ind):
+        if not math.isfinite(obs.value):
+            yield "out_of_range", "error", f"{code} is {obs.value!r}, not a finite number"
+        elif not ind.allows(obs.value):
+            yield (
+                "out_of_range",
                 "error",
-                entity,
-                code,
-                period_text,
-                f"entity {entity!r} is not in the entity tree",
+                f"{code} is {_fmt(obs.value)} {obs.unit}; expected {ind.range_text()}",
             )
-        if ind is None:
-            yield make_finding(
-                "unknown_indicator",
-                "error",
-                entity,
-                code,
-                period_text,
-                f"indicator {code!r} is not in the catalogue",
-            )
-        elif _numeric(ind):
-            if not math.isfinite(obs.value):
-                yield make_finding(
-                    "out_of_range",
-                    "error",
-                    entity,
-                    code,
-                    period_text,
-                    f"{code} is {obs.value!r}, not a finite number",
-                )
-            elif not ind.allows(obs.value):
-                yield make_finding(
-                    "out_of_range",
-                    "error",
-                    entity,
-                    code,
-                    period_text,
-                    f"{code} is {_fmt(obs.value)} {obs.unit}; expected {ind.range_text()}",
-                )
-        if not data.included(entity, period):
-            yield make_finding(
-                "outside_window",
-                "warning",
-                entity,
-                code,
-                period_text,
-                f"{code} reported for {period_text}, but {entity} is "
-                f"{data.window_text(entity)}; the value is left out of consolidation",
-            )
+    if not data.included(entity, period):
+        yield (
+            "outside_window",
+            "warning",
+            f"{code} reported for {period}, but {entity} is "
+            f"{data.window_text(entity)}; the value is left out of consolidation",
+        )
 
 
 def _check_missing(data: _Data, required: Sequence[str]) -> Iterable[Finding]:

@@ -1,66 +1,42 @@
 """Charts of a report, drawn with matplotlib from the plain :class:`Chart` data.
 
-One palette for every chart; SVG (glyphs as paths, fixed hash salt, no date)
-for HTML and PDF, PNG for DOCX. Both are deterministic: the same chart gives
-the same bytes. Chinese labels use the installed Noto Sans CJK font.
+The style (fonts, sizes, palette, byte-stable SVG/PNG) is the project's one
+chart style, :mod:`esgledger.chartstyle`, shared with the assessment charts.
+Charts are drawn at the text width of an A4 page, so shown at 100 % of the text
+width their labels print at the nominal 8 pt. SVG (glyphs as paths, fixed
+hash salt, no date) for HTML and PDF, PNG for DOCX; the same chart gives the
+same bytes. Chinese labels use the installed Noto Sans CJK font.
 """
 
 from __future__ import annotations
 
-import io
-import math
 import re
 from functools import lru_cache
 from typing import Any
 
+from esgledger.chartstyle import (
+    GRID,
+    PALETTE,
+    TEXT_WIDTH_IN,
+    chart_style,
+    find_cjk_font,
+    save_figure,
+)
 from esgledger.errors import ReportError
-from esgledger.report.fonts import find_cjk_font
 from esgledger.report.model import Chart
 from esgledger.report.numbers import format_number
 
 __all__ = ["PALETTE", "TIER_COLOURS", "chart_png", "chart_svg"]
 
-PALETTE = (
-    "#1b7f5c",
-    "#2d5d8a",
-    "#e0a100",
-    "#4fb286",
-    "#7aa6c9",
-    "#c4572e",
-    "#9ad1b0",
-    "#8c8c8c",
-)
-TIER_COLOURS = ("#c4572e", "#e0a100", "#2d5d8a", "#8c8c8c")
-_TEXT = "#23303b"
-_GRID = "#d9dee3"
+# Materiality tiers, most material first (the assessment charts' colours).
+TIER_COLOURS = (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[7])
+_GRID = GRID
 
 
-def _rc() -> dict[str, Any]:
-    font = find_cjk_font()
-    return {
-        "font.family": [font.family, "DejaVu Sans"],
-        "font.size": 9,
-        "axes.edgecolor": _GRID,
-        "axes.labelcolor": _TEXT,
-        "axes.titlesize": 10,
-        "axes.titleweight": "bold",
-        "axes.titlecolor": _TEXT,
-        "xtick.color": _TEXT,
-        "ytick.color": _TEXT,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.unicode_minus": False,
-        "svg.hashsalt": "esgledger",
-        "svg.fonttype": "path",
-        "svg.id": None,
-        "path.simplify": True,
-    }
-
-
-def _new_figure(width: float = 6.4, height: float = 3.4) -> Any:
+def _new_figure(height: float = 3.0) -> Any:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return Figure(figsize=(TEXT_WIDTH_IN, height), dpi=100, layout="constrained")
 
 
 def _thousands(value: float, _pos: int) -> str:
@@ -77,7 +53,7 @@ def _stacked(fig: Any, chart: Chart) -> None:
     bottoms = [0.0] * len(x)
     for i, s in enumerate(chart.series):
         vals = [0.0 if v is None else v for v in s.values]
-        ax.bar(x, vals, 0.55, bottom=bottoms, label=s.name, color=PALETTE[i % len(PALETTE)])
+        ax.bar(x, vals, 0.5, bottom=bottoms, label=s.name, color=PALETTE[i % len(PALETTE)])
         bottoms = [b + v for b, v in zip(bottoms, vals, strict=True)]
     ax.set_xticks(x, list(chart.categories))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
@@ -85,7 +61,11 @@ def _stacked(fig: Any, chart: Chart) -> None:
     ax.grid(axis="y", color=_GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     if len(chart.series) > 1:
-        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        # listed top to bottom as the segments are stacked
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(
+            handles[::-1], labels[::-1], frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0)
+        )
 
 
 def _bars_target(fig: Any, chart: Chart) -> None:
@@ -101,7 +81,7 @@ def _bars_target(fig: Any, chart: Chart) -> None:
         ax.axhline(
             chart.target, color=PALETTE[5], linestyle="--", linewidth=1.2, label=chart.target_label
         )
-        ax.legend(frameon=False, fontsize=8, loc="upper right")
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2)
     top = max([*vals, chart.target or 0.0]) * 1.18 or 1.0
     ax.set_ylim(0, top)
     ax.set_xticks(x, list(chart.categories))
@@ -111,75 +91,61 @@ def _bars_target(fig: Any, chart: Chart) -> None:
     ax.set_axisbelow(True)
 
 
-def _materiality(fig: Any, chart: Chart) -> None:
-    ax = fig.add_subplot()
+def _tier_points(chart: Chart) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Numbered matrix points (in the order given: the ranking) and the tier legend."""
+    from esgledger.assess.charts import TIER_COLOURS as BY_TIER
+    from esgledger.assess.charts import TIER_LABELS, MatrixPoint
+
+    known = {label: BY_TIER[t] for t, pair in TIER_LABELS.items() for label in (t, *pair)}
     tiers: list[str] = []
     for s in chart.series:
         if s.name not in tiers:
             tiers.append(s.name)
-    for tier_i, tier in enumerate(tiers):
-        pts = [p for p, s in zip(chart.points, chart.series, strict=True) if s.name == tier]
-        ax.scatter(
-            [p[0] for p in pts],
-            [p[1] for p in pts],
-            s=28,
-            color=TIER_COLOURS[tier_i % len(TIER_COLOURS)],
-            label=tier,
-            zorder=3,
-        )
-    for x, y, label in chart.points:
-        ax.annotate(label, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=5.5)
-    xs = [p[0] for p in chart.points]
-    ys = [p[1] for p in chart.points]
-    pad = 0.15
-    ax.set_xlim(math.floor(min(xs) - pad), math.ceil(max(xs) + pad))
-    ax.set_ylim(math.floor(min(ys) - pad), math.ceil(max(ys) + pad))
-    ax.set_xlabel(chart.x_label)
-    ax.set_ylabel(chart.y_label)
-    ax.grid(color=_GRID, linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    colour = {t: known.get(t, TIER_COLOURS[i % len(TIER_COLOURS)]) for i, t in enumerate(tiers)}
+    points = [
+        MatrixPoint(x, y, n, colour[s.name], label)
+        for n, ((x, y, label), s) in enumerate(zip(chart.points, chart.series, strict=True), 1)
+    ]
+    return points, [(t, colour[t]) for t in tiers]
 
 
-def _heatmap(fig: Any, chart: Chart) -> None:
-    from matplotlib.colors import LinearSegmentedColormap
+def _materiality_figure(chart: Chart) -> Any:
+    from esgledger.assess.charts import matrix_figure
 
-    ax = fig.add_subplot()
-    cmap = LinearSegmentedColormap.from_list("esg", ["#f4f7f5", PALETTE[2], PALETTE[5]])
-    grid = [list(row) for row in chart.matrix]
-    # background: risk level = likelihood x magnitude
-    level = [[(i + 1) * (j + 1) for j in range(5)] for i in range(5)]
-    ax.imshow(level, cmap=cmap, origin="lower", vmin=1, vmax=25, alpha=0.85)
-    for i in range(5):
-        for j in range(5):
-            if grid[i][j]:
-                ax.text(j, i, str(grid[i][j]), ha="center", va="center", fontsize=10, color=_TEXT)
-    ax.set_xticks(range(5), [str(n) for n in range(1, 6)])
-    ax.set_yticks(range(5), [str(n) for n in range(1, 6)])
-    ax.set_xlabel(chart.x_label)
-    ax.set_ylabel(chart.y_label)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    points, legend = _tier_points(chart)
+    return matrix_figure(
+        points,
+        thresholds=(3.0, 3.5, 4.0),
+        x_label=chart.x_label,
+        y_label=chart.y_label,
+        legend=legend,
+        lang=chart.lang,
+    )
+
+
+def _heatmap_figure(chart: Chart) -> Any:
+    from esgledger.assess.charts import heatmap_figure
+
+    return heatmap_figure(
+        (), x_label=chart.x_label, y_label=chart.y_label, lang=chart.lang, counts=chart.matrix
+    )
 
 
 _DRAW = {
     "stacked_bars": _stacked,
     "bars_target": _bars_target,
-    "materiality": _materiality,
-    "heatmap": _heatmap,
 }
 
 
 def _draw(chart: Chart) -> Any:
+    if chart.chart == "materiality":
+        return _materiality_figure(chart)
+    if chart.chart == "heatmap":
+        return _heatmap_figure(chart)
     draw = _DRAW.get(chart.chart)
     if draw is None:
         raise ReportError(f"unknown chart type {chart.chart!r}")
-    if chart.chart == "materiality":
-        fig = _new_figure(6.4, 4.8)
-    elif chart.chart == "heatmap":
-        fig = _new_figure(4.2, 3.6)
-    else:
-        fig = _new_figure()
+    fig = _new_figure()
     draw(fig, chart)
     return fig
 
@@ -188,7 +154,8 @@ _SVG_HEADER = re.compile(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
 
 
 def _assessment_chart(chart: Chart, fmt: str) -> bytes | None:
-    """The assessment engine's own matrix or heat map, when the chart carries its result."""
+    """The assessment engine's own matrix or heat map, when the chart carries its result
+    (without its title: the report's figure caption names it)."""
     if chart.source is None or chart.chart not in ("materiality", "heatmap"):
         return None
     try:
@@ -197,9 +164,11 @@ def _assessment_chart(chart: Chart, fmt: str) -> bytes | None:
         return None
     find_cjk_font()
     if chart.chart == "materiality":
-        data: bytes = assess_charts.matrix_chart(chart.source, lang=chart.lang, fmt=fmt)
+        data: bytes = assess_charts.matrix_chart(
+            chart.source, lang=chart.lang, fmt=fmt, title=False
+        )
     else:
-        data = assess_charts.heatmap_chart(chart.source, lang=chart.lang, fmt=fmt)
+        data = assess_charts.heatmap_chart(chart.source, lang=chart.lang, fmt=fmt, title=False)
     return data
 
 
@@ -207,16 +176,9 @@ def _draw_bytes(chart: Chart, fmt: str, dpi: int) -> bytes:
     theirs = _assessment_chart(chart, fmt)
     if theirs is not None:
         return theirs
-    import matplotlib
-
-    with matplotlib.rc_context(_rc()):  # type: ignore[arg-type]
-        fig = _draw(chart)
-        buf = io.BytesIO()
-        meta: dict[str, Any] = (
-            {"Date": None, "Creator": "esgledger"} if fmt == "svg" else {"Software": None}
-        )
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
-    return buf.getvalue()
+    find_cjk_font()  # every report needs it (the PDF and DOCX embed it); fail early and clearly
+    with chart_style(chart.lang):
+        return save_figure(_draw(chart), fmt, dpi)
 
 
 def _scope_ids(svg: str, prefix: str) -> str:

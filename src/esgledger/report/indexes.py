@@ -359,7 +359,7 @@ def index_entries(index: ContentIndex) -> list[IndexEntry]:
     """The index as the report composer's :class:`~esgledger.report.data.IndexEntry` rows.
 
     Answered lines carry their sections; omitted lines and gaps carry the
-    omission reason and the explanation (English; the composer adds the label).
+    omission reason and the explanation in both languages (the composer adds the label).
     """
     return [
         IndexEntry(
@@ -370,6 +370,7 @@ def index_entries(index: ContentIndex) -> list[IndexEntry]:
             sections=line.sections,
             omission=line.omission,
             omission_note=line.explanation_en,
+            omission_note_zh=line.explanation_zh,
             group_en=line.group_en,
             group_zh=line.group_zh,
         )

@@ -234,6 +234,13 @@ class GridTable:
     style: str = ""
     kind: Literal["grid"] = "grid"
 
+    @property
+    def numeric(self) -> tuple[bool, ...]:
+        """Per column: does it hold numbers (its header is then right-aligned too)?"""
+        return tuple(
+            any(len(row) > i and row[i].num for row in self.rows) for i in range(len(self.header))
+        )
+
 
 Block = Prose | FigureTable | Chart | KpiHighlights | IndexTable | GridTable
 

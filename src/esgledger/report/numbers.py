@@ -80,18 +80,21 @@ def is_percent(unit: str) -> bool:
     return unit.strip() in {"%", "percent", "pct"}
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _CUBE = re.compile(r"(?<![A-Za-z])m(\^3|\*\*3|3)(?![\d])")
 
 
 def unit_label(unit: str, lang: Lang) -> str:
-    """How ``unit`` is printed in ``lang`` (``m^3/tREO`` → ``m³/tREO`` / ``立方米/吨REO``)."""
+    """How ``unit`` is printed in ``lang`` (``m^3/tREO`` → ``m³/tREO`` / ``立方米/吨REO``,
+    ``tCO2e`` → ``tCO₂e`` / ``吨二氧化碳当量``)."""
     text = unit.strip()
     table = _UNITS_ZH if lang == "zh" else _UNITS_EN
     if text in table:
         return table[text]
     if "/" in text and lang == "zh":
         return "/".join(table.get(part.strip(), part.strip()) for part in text.split("/"))
-    return _CUBE.sub("m³", text).replace("^2", "²")
+    # chemical formulae as printed: tCO2e → tCO₂e (the ledger keeps the plain spelling)
+    return _CUBE.sub("m³", text).replace("^2", "²").replace("CO2", "CO₂")
 
 
 def _decimals(value: float, unit: str) -> int:
@@ -138,7 +141,8 @@ def money_scale(largest: float, lang: Lang) -> tuple[float, str]:
 
 
 def format_value(value: float | None, unit: str, lang: Lang, decimals: int | None = None) -> str:
-    """Number and unit as printed in running text, e.g. ``819,687 MWh`` or ``4.0%``.
+    """Number and unit as printed in running text, e.g. ``819,687 MWh`` or ``4.0%``;
+    in Chinese a Chinese unit follows the number without a space (``819,687兆瓦时``).
 
     Money (``CNY``) is scaled: ``16.04亿元`` in Chinese, ``CNY 1,604.00 million`` in English.
     """
@@ -160,6 +164,8 @@ def format_value(value: float | None, unit: str, lang: Lang, decimals: int | Non
         return number
     if label == "%":
         return f"{number}%"
+    if lang == "zh" and _CJK.match(label):
+        return f"{number}{label}"  # Chinese sets a Chinese unit name close: 9,867人
     return f"{number} {label}"
 
 

@@ -27,14 +27,15 @@ from esgledger.assess.materiality import (
     Thresholds,
     TopicResult,
     assess,
-    compare,
     sensitivity,
+    with_previous,
 )
 from esgledger.assess.risks import ClimateItem, ClimateRegister, Horizon, read_register
 from esgledger.assess.survey import read_survey_files
 from esgledger.assess.topics import Topic, default_topics
 from esgledger.errors import NotFoundError, Problem, ValidationError
 from esgledger.store.ledger import Ledger, check_actor
+from esgledger.store.rows import from_row, row_of
 from esgledger.store.schema_assess import (
     climate_horizons,
     climate_items,
@@ -133,19 +134,7 @@ def load_expert(ledger: Ledger, year: int) -> list[ExpertScore]:
     t = materiality_expert_scores
     with ledger.read() as conn:
         rows = conn.execute(select(t).where(t.c.year == year).order_by(t.c.expert, t.c.topic)).all()
-    return [
-        ExpertScore(
-            r.expert,
-            r.topic,
-            r.scale,
-            r.scope,
-            r.irremediability,
-            r.impact_likelihood,
-            r.magnitude,
-            r.financial_likelihood,
-        )
-        for r in rows
-    ]
+    return [from_row(ExpertScore, r) for r in rows]
 
 
 # -- materiality import ------------------------------------------------------------------
@@ -264,10 +253,10 @@ def import_materiality(
             conn.execute(delete(e_t).where(e_t.c.year == year))
         if batch.responses:
             assert year is not None  # checked above
-            keys = {(r.respondent, r.topic) for r in batch.responses}
-            _delete_keys(conn, r_t, year, "respondent", keys)
-            conn.execute(
-                r_t.insert(),
+            _replace_scores(
+                conn,
+                r_t,
+                "respondent",
                 [
                     {
                         "year": year,
@@ -282,24 +271,11 @@ def import_materiality(
             )
         if batch.expert:
             assert year is not None  # checked above
-            keys = {(s.expert, s.topic) for s in batch.expert}
-            _delete_keys(conn, e_t, year, "expert", keys)
-            conn.execute(
-                e_t.insert(),
-                [
-                    {
-                        "year": year,
-                        "expert": s.expert,
-                        "topic": s.topic,
-                        "scale": s.scale,
-                        "scope": s.scope,
-                        "irremediability": s.irremediability,
-                        "impact_likelihood": s.impact_likelihood,
-                        "magnitude": s.magnitude,
-                        "financial_likelihood": s.financial_likelihood,
-                    }
-                    for s in batch.expert
-                ],
+            _replace_scores(
+                conn,
+                e_t,
+                "expert",
+                [row_of(s, year=year) for s in batch.expert],
             )
         ledger.append_audit(
             conn,
@@ -318,13 +294,17 @@ def import_materiality(
     return result
 
 
+def _replace_scores(conn: Connection, table: Any, who: str, rows: list[dict[str, Any]]) -> None:
+    """Insert score ``rows`` of one year, replacing stored rows with the same (who, topic)."""
+    keys = {(r[who], r["topic"]) for r in rows}
+    _delete_keys(conn, table, rows[0]["year"], who, keys)
+    conn.execute(table.insert(), rows)
+
+
 def _delete_keys(
     conn: Connection, table: Any, year: int, who: str, keys: set[tuple[str, str]]
 ) -> None:
     """Delete the stored rows of ``year`` whose (who, topic) is in ``keys``."""
-    by_who: dict[str, list[str]] = {}
-    for w, topic in keys:
-        by_who.setdefault(w, []).append(topic)
     stored = {
         (r[0], r[1])
         for r in conn.execute(select(table.c[who], table.c.topic).where(table.c.year == year))
@@ -355,20 +335,13 @@ def _stored_result(conn: Connection, year: int) -> MaterialityResult | None:
     t = materiality_results
     rows = conn.execute(select(t).where(t.c.year == year).order_by(t.c.rank)).all()
     topics = tuple(
-        TopicResult(
+        from_row(
+            TopicResult,
+            r,
             code=r.topic,
-            name_en=r.name_en,
-            name_zh=r.name_zh,
-            dimension=r.dimension,
             sse=_split(r.sse),
             gri=_split(r.gri),
-            impact=r.impact,
-            financial=r.financial,
-            score=r.score,
-            tier=r.tier,
-            rank=r.rank,
             material_on=_split(r.material_on),
-            responses=r.responses,
         )
         for r in rows
     )
@@ -413,18 +386,7 @@ def materiality_result(ledger: Ledger, year: int | None = None) -> MaterialityRe
         prev = _previous(conn, int(year))
     if prev is None:
         return res
-    return MaterialityResult(
-        year=res.year,
-        method=res.method,
-        thresholds=res.thresholds,
-        topics=res.topics,
-        sensitivity=res.sensitivity,
-        changes=compare(res.topics, prev.topics),
-        previous_year=prev.year,
-        groups=res.groups,
-        respondents=res.respondents,
-        synthetic=res.synthetic,
-    )
+    return with_previous(res, prev)
 
 
 def run_materiality(
@@ -479,25 +441,7 @@ def run_materiality(
         )
         conn.execute(
             materiality_results.insert(),
-            [
-                {
-                    "year": year,
-                    "topic": r.code,
-                    "name_en": r.name_en,
-                    "name_zh": r.name_zh,
-                    "dimension": r.dimension,
-                    "sse": _join(r.sse),
-                    "gri": _join(r.gri),
-                    "impact": r.impact,
-                    "financial": r.financial,
-                    "score": r.score,
-                    "tier": r.tier,
-                    "rank": r.rank,
-                    "material_on": _join(r.material_on),
-                    "responses": r.responses,
-                }
-                for r in result.topics
-            ],
+            [_result_row(year, r) for r in result.topics],
         )
         ledger.append_audit(
             conn,
@@ -511,6 +455,12 @@ def run_materiality(
             },
         )
     return result
+
+
+def _result_row(year: int, r: TopicResult) -> dict[str, Any]:
+    row = row_of(r, year=year, sse=_join(r.sse), gri=_join(r.gri), material_on=_join(r.material_on))
+    row["topic"] = row.pop("code")
+    return row
 
 
 # -- climate register --------------------------------------------------------------------
@@ -529,28 +479,14 @@ def load_register(ledger: Ledger) -> ClimateRegister:
         )
     )
     items = tuple(
-        ClimateItem(
-            code=r.code,
-            category=r.category,
-            title_en=r.title_en,
-            title_zh=r.title_zh,
-            description_en=r.description_en,
-            description_zh=r.description_zh,
-            horizons=_split(r.horizons),  # type: ignore[arg-type]
-            likelihood=r.likelihood,
-            magnitude=r.magnitude,
-            current_effect_min_cny=r.current_effect_min_cny,
-            current_effect_max_cny=r.current_effect_max_cny,
-            anticipated_effect_min_cny=r.anticipated_effect_min_cny,
-            anticipated_effect_max_cny=r.anticipated_effect_max_cny,
+        from_row(
+            ClimateItem,
+            r,
+            horizons=_split(r.horizons),
             entities=_split(r.entities),
             value_chain=_split(r.value_chain),
-            response_en=r.response_en,
-            response_zh=r.response_zh,
             metrics=_split(r.metrics),
             targets=_split(r.targets),
-            owner=r.owner,
-            notes=r.notes,
         )
         for r in rows
     )
@@ -609,30 +545,15 @@ def import_register(
 
 
 def _item_row(i: ClimateItem, position: int) -> dict[str, Any]:
-    return {
-        "code": i.code,
-        "position": position,
-        "category": i.category,
-        "title_en": i.title_en,
-        "title_zh": i.title_zh,
-        "description_en": i.description_en,
-        "description_zh": i.description_zh,
-        "horizons": _join(i.horizons),
-        "likelihood": i.likelihood,
-        "magnitude": i.magnitude,
-        "current_effect_min_cny": i.current_effect_min_cny,
-        "current_effect_max_cny": i.current_effect_max_cny,
-        "anticipated_effect_min_cny": i.anticipated_effect_min_cny,
-        "anticipated_effect_max_cny": i.anticipated_effect_max_cny,
-        "entities": _join(i.entities),
-        "value_chain": _join(i.value_chain),
-        "response_en": i.response_en,
-        "response_zh": i.response_zh,
-        "metrics": _join(i.metrics),
-        "targets": _join(i.targets),
-        "owner": i.owner,
-        "notes": i.notes,
-    }
+    return row_of(
+        i,
+        position=position,
+        horizons=_join(i.horizons),
+        entities=_join(i.entities),
+        value_chain=_join(i.value_chain),
+        metrics=_join(i.metrics),
+        targets=_join(i.targets),
+    )
 
 
 # -- demo ------------------------------------------------------------------------------

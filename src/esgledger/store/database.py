@@ -47,6 +47,8 @@ def _parse(url: str) -> URL:
             f"bad database URL {url!r}",
             hint="use sqlite:///path/to/ledger.db or postgresql+psycopg://user@host:5432/db",
         ) from None
+    if parsed.drivername == "postgres":  # the libpq / Heroku spelling
+        parsed = parsed.set(drivername="postgresql+psycopg")
     backend = parsed.get_backend_name()
     if backend not in _SUPPORTED:
         raise ConfigError(
@@ -115,10 +117,19 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("SELECT 1")
     except exc.DBAPIError as error:
         engine.dispose()
+        if parsed.get_backend_name() == "sqlite":
+            hint = (
+                "the path must be an esgledger SQLite file (or a new file name) in a folder "
+                "you can write to; check --db or ESGLEDGER_DATABASE_URL"
+            )
+        else:
+            hint = (
+                "check that the server is running and the URL (--db or "
+                "ESGLEDGER_DATABASE_URL) is right"
+            )
         raise StorageError(
             f"cannot connect to the database {safe_url(parsed)}: {describe_db_error(error)}",
-            hint="check that the server is running and the URL (--db or "
-            "ESGLEDGER_DATABASE_URL) is right",
+            hint=hint,
         ) from None
     return engine
 

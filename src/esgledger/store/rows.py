@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Row, or_
 
@@ -10,39 +12,52 @@ from esgledger.errors import StorageError
 from esgledger.model import Entity, Observation
 from esgledger.store.schema import observations as t_obs
 
-__all__ = ["check_actor", "entity_from_row", "observation_from_row", "period_filter"]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = [
+    "check_actor",
+    "entity_from_row",
+    "from_row",
+    "observation_from_row",
+    "period_filter",
+    "row_of",
+]
+
+D = TypeVar("D", bound="DataclassInstance")
+
+
+@cache
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.init)
+
+
+def from_row(cls: type[D], row: Row[Any], /, **given: Any) -> D:
+    """An instance of the dataclass ``cls`` from a row whose columns are named like its fields.
+
+    ``given`` supplies fields the row does not hold as they are (a renamed
+    column, a decoded value, a constant); every other field is read from the
+    column of the same name.
+    """
+    m = row._mapping
+    return cls(**{n: m[n] for n in _field_names(cls) if n not in given}, **given)
+
+
+def row_of(obj: DataclassInstance, /, **given: Any) -> dict[str, Any]:
+    """The column values of a dataclass instance, the inverse of :func:`from_row`.
+
+    Every field becomes the column of the same name; ``given`` adds columns
+    or replaces values (an encoded list, a position).
+    """
+    return {n: getattr(obj, n) for n in _field_names(type(obj))} | given
 
 
 def entity_from_row(r: Row[Any]) -> Entity:
-    return Entity(
-        code=r.code,
-        name_en=r.name_en,
-        name_zh=r.name_zh,
-        parent=r.parent,
-        type=r.type,
-        ownership_pct=r.ownership_pct,
-        control=r.control,
-        region=r.region,
-        included_from=r.included_from,
-        included_to=r.included_to,
-    )
+    return from_row(Entity, r)
 
 
 def observation_from_row(r: Row[Any]) -> Observation:
-    return Observation(
-        entity=r.entity,
-        period=r.period,
-        indicator=r.indicator,
-        value=r.value,
-        unit=r.unit,
-        raw_value=r.raw_value,
-        raw_unit=r.raw_unit,
-        source=r.source,
-        comment=r.comment,
-        status=r.status,
-        version=r.version,
-        id=r.id,
-    )
+    return from_row(Observation, r)
 
 
 def period_filter(period: str) -> Any:

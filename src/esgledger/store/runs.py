@@ -17,6 +17,7 @@ from esgledger.calc.result import MetricValue, RunResult
 from esgledger.catalog.factors import Factor
 from esgledger.errors import NotFoundError
 from esgledger.store.ledger import Ledger, check_actor
+from esgledger.store.rows import from_row
 from esgledger.store.schema_calc import calc_factor_overrides, calc_results, calc_runs
 
 __all__ = [
@@ -148,25 +149,7 @@ def factor_overrides(ledger: Ledger) -> list[Factor]:
         rows = conn.execute(
             select(calc_factor_overrides).order_by(calc_factor_overrides.c.factor_id)
         ).all()
-    return [
-        Factor(
-            kind=r.kind,
-            subject=r.subject,
-            value=r.value,
-            unit=r.unit,
-            region=r.region,
-            entity=r.entity,
-            year_from=r.year_from,
-            year_to=r.year_to,
-            source=r.source,
-            edition=r.edition,
-            table=r.table_ref,
-            confidence=r.confidence,
-            note=r.note,
-            origin="user",
-        )
-        for r in rows
-    ]
+    return [from_row(Factor, r, table=r.table_ref, origin="user") for r in rows]
 
 
 def import_factor_overrides(

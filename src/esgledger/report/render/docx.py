@@ -27,6 +27,7 @@ from esgledger.report.render.base import Publication, normalize_zip, publication
 __all__ = ["DocxRenderer", "render_docx_bytes"]
 
 _ACCENT = PALETTE[0]
+_TEXT_MM = 174.0  # A4 less two 18 mm margins, as in the PDF
 
 
 def _rgb(hex_colour: str) -> Any:
@@ -35,7 +36,12 @@ def _rgb(hex_colour: str) -> Any:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
+_LATIN_FONT = "Arial"  # in every Word; LibreOffice maps it to the metric-equal Liberation Sans
+
+
 def _set_east_asian_font(style: Any, family: str) -> None:
+    """Chinese in ``family``, Latin letters and digits in Arial (not the theme's Calibri,
+    which LibreOffice lacks and would replace with a serif font)."""
     from docx.oxml.ns import qn
 
     rpr = style.element.get_or_add_rPr()
@@ -43,7 +49,40 @@ def _set_east_asian_font(style: Any, family: str) -> None:
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), _LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), _LATIN_FONT)
     fonts.set(qn("w:eastAsia"), family)
+
+
+def _widths(table: Any, shares: tuple[float, ...]) -> None:
+    """Column widths as shares of the text width (Word and LibreOffice would split evenly)."""
+    from docx.shared import Mm
+
+    table.autofit = False
+    total = sum(shares)
+    widths = [Mm(_TEXT_MM * share / total) for share in shares]
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = width
+    for row in table.rows:
+        cells = row.cells
+        if len({id(c._tc) for c in cells}) < len(cells):
+            continue  # a merged (group) row spans the grid
+        for cell, width in zip(cells, widths, strict=False):
+            cell.width = width
+
+
+def _shares(n: int, style: str = "") -> tuple[float, ...]:
+    """Relative column widths of a table of ``n`` columns: the label column widest."""
+    known = {
+        "targets": (30, 16, 11, 11, 11, 10, 11),
+        "risks": (14, 18, 12, 10, 10, 36),
+        "topics": (7, 41, 17, 17, 18),
+    }
+    if style in known and len(known[style]) == n:
+        return known[style]
+    return (3.0, *[1.0] * (n - 1)) if n > 1 else (1.0,)
 
 
 def _toc_field(paragraph: Any) -> None:
@@ -72,15 +111,26 @@ def _shade(cell: Any, hex_colour: str) -> None:
     tcpr.append(shd)
 
 
-def _header_row(table: Any, texts: list[str]) -> None:
+def _header_row(table: Any, texts: list[str], numeric: tuple[bool, ...] = ()) -> None:
+    """The first row as a shaded header, repeated at the top of every page it breaks onto."""
+    from docx.oxml.ns import qn
     from docx.shared import RGBColor
 
-    for cell, text in zip(table.rows[0].cells, texts, strict=True):
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    for i, (cell, text) in enumerate(zip(table.rows[0].cells, texts, strict=True)):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         _shade(cell, _ACCENT)
+        if i < len(numeric) and numeric[i]:
+            _right(cell)
+
+
+def _caption(doc: Any, text: str) -> None:
+    """A table or chart title, kept on the page of what it names."""
+    doc.add_paragraph(text, style="Caption").paragraph_format.keep_with_next = True
 
 
 def _right(cell: Any) -> None:
@@ -92,10 +142,14 @@ def _right(cell: Any) -> None:
 class _Writer:
     def __init__(self, report: Report) -> None:
         from docx import Document
-        from docx.shared import Pt
+        from docx.shared import Mm, Pt
 
         self.report = report
         self.doc = Document()
+        page = self.doc.sections[0]  # A4 with the PDF's margins, so charts fit the text width
+        page.page_width, page.page_height = Mm(210), Mm(297)
+        page.left_margin = page.right_margin = Mm(18)
+        page.top_margin, page.bottom_margin = Mm(22), Mm(20)
         family = find_cjk_font().family
         for name in (
             "Normal",
@@ -145,14 +199,14 @@ class _Writer:
             _shade(cell, "#f2f6f4")
 
     def table(self, block: FigureTable) -> None:
-        self.doc.add_paragraph(block.title, style="Caption")
+        _caption(self.doc, block.title)
         L = self.report.labels
         headers = [L["indicator"], L["unit"], *[str(y) for y in block.years]]
         if block.show_yoy:
             headers.append(L["yoy"])
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
-        _header_row(table, headers)
+        _header_row(table, headers, (False, False, *[True] * (len(headers) - 2)))
         for r in block.rows:
             cells = table.add_row().cells
             cells[0].text = r.label
@@ -163,28 +217,31 @@ class _Writer:
             for i, v in enumerate(values):
                 cells[2 + i].text = v
                 _right(cells[2 + i])
+        _widths(table, (34, 14, *[10.0] * (len(headers) - 2)))
         if block.note:
             self.doc.add_paragraph(block.note, style="Caption")
 
     def grid(self, block: GridTable) -> None:
-        self.doc.add_paragraph(block.title, style="Caption")
+        _caption(self.doc, block.title)
         table = self.doc.add_table(rows=1, cols=len(block.header))
         table.style = "Table Grid"
-        _header_row(table, list(block.header))
+        _header_row(table, list(block.header), block.numeric)
         for row in block.rows:
             cells = table.add_row().cells
             for cell, c in zip(cells, row, strict=True):
                 cell.text = c.text
                 if c.num:
                     _right(cell)
+        _widths(table, _shares(len(block.header), block.style))
         if block.note:
             self.doc.add_paragraph(block.note, style="Caption")
 
     def chart(self, block: Chart) -> None:
         from docx.shared import Cm
 
-        self.doc.add_paragraph(block.title, style="Caption")
-        width = Cm(11) if block.chart == "heatmap" else Cm(16)
+        _caption(self.doc, block.title)
+        # charts are drawn at the text width of A4 (17.4 cm); the page here is A4 too
+        width = Cm(10) if block.chart == "heatmap" and block.source is None else Cm(17.4)
         self.doc.add_picture(io.BytesIO(chart_png(block)), width=width)
         if block.caption:
             self.doc.add_paragraph(block.caption, style="Caption")
@@ -211,6 +268,7 @@ class _Writer:
             cells[0].text = r.code
             cells[1].text = r.title
             cells[2].text = r.section_title if r.section else r.omission
+        _widths(table, (14, 46, 40))
 
     def write(self) -> bytes:
         from docx.enum.text import WD_BREAK

@@ -123,18 +123,27 @@ def render_xlsx_bytes(publication: Publication, lang: Lang) -> bytes:
     wa = wb.create_sheet(report.label("annex.about"))
     about = [
         (report.label("annex.title"), report.title),
-        ("company", report.company),
-        ("period", report.period),
+        (report.label("annex.company"), report.company),
+        (report.label("annex.period"), report.period),
         (report.label("report_date"), report.report_date.isoformat()),
-        ("figures", len(report.figures)),
-        ("lineage", "code|entity|period|run — esgledger explain CODE --entity ENTITY --period P"),
+        (report.label("annex.figures"), len(report.figures)),
+        (report.label("annex.lineage"), report.label("annex.lineage_help")),
     ]
-    about += [("warning", w) for w in report.warnings]
+    about += [(report.label("annex.warning"), w) for w in report.warnings]
     for i, (k, v) in enumerate(about, start=1):
         _put(wa, i, 1, k).font = Font(bold=True)
         _put(wa, i, 2, v)
     wa.column_dimensions["A"].width = 18
     wa.column_dimensions["B"].width = 100
+
+    for sheet in (ws, wi, wa):  # printable: landscape A4, one page wide, header row repeated
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    wi.print_title_rows = "1:1"
 
     wb.properties.creator = "esgledger"
     wb.properties.title = report.title
