@@ -200,8 +200,8 @@ def matrix_figure(
     zh = lang.startswith("zh")
     width = TEXT_WIDTH_IN
     top_pad = 0.35 if title else 0.12
-    bottom_pad = 0.62 if note else 0.5
-    side = 3.55
+    bottom_pad = 0.58 if note else 0.48
+    side = 3.35  # 8.5 cm: with its caption the matrix fits under a few paragraphs
     height = side + top_pad + bottom_pad
     fig = Figure(figsize=(width, height))
     left = 0.55
@@ -254,7 +254,7 @@ def matrix_figure(
             labelcolor=TEXT,
         )
     if note:
-        fig.text(left / width, 0.06 / height, note, fontsize=6.5, color="#5b6b78")
+        fig.text(left / width, 0.04 / height, note, fontsize=6.5, color="#5b6b78")
     rows = [(str(p.number), p.name, p.colour) for p in sorted(points, key=lambda p: p.number)]
     _side_list(
         fig,

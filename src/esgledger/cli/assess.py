@@ -37,9 +37,14 @@ app.add_typer(materiality_app, name="materiality")
 app.add_typer(risks_app, name="risks")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of names and charts: en or zh.")]
+LangOpt = Annotated[
+    str, typer.Option("--lang", metavar="en|zh", help="Language of names and charts: en or zh.")
+]
 CHART_SUFFIXES = (".png", ".svg", ".pdf")
-FilesArg = Annotated[list[Path], typer.Argument(help="CSV or XLSX files.", show_default=False)]
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(metavar="FILE", help="CSV (UTF-8) or XLSX files.", show_default=False),
+]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
 
 
@@ -58,7 +63,9 @@ def materiality_import_cmd(
     files: FilesArg,
     year: Annotated[
         int | None,
-        typer.Option("--year", "-y", help="Assessment year (needed unless only topics)."),
+        typer.Option(
+            "--year", "-y", metavar="YYYY", help="Assessment year (needed unless only topics)."
+        ),
     ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Drop the year's stored responses first.")
@@ -101,14 +108,25 @@ def materiality_import_cmd(
 
 @materiality_app.command("run")
 def materiality_run_cmd(
-    year: Annotated[int, typer.Option("--year", "-y", help="Assessment year.")],
+    year: Annotated[int, typer.Option("--year", "-y", metavar="YYYY", help="Assessment year.")],
     method: Annotated[
         str | None,
-        typer.Option("--method", help="survey or expert (default: survey if there are responses)."),
+        typer.Option(
+            "--method",
+            metavar="survey|expert",
+            help="survey or expert (default: survey if there are responses).",
+        ),
     ] = None,
-    highly: Annotated[float, typer.Option(help="Lowest score of 'highly material'.")] = 4.0,
-    moderately: Annotated[float, typer.Option(help="Lowest score of 'moderately material'.")] = 3.5,
-    material: Annotated[float, typer.Option(help="Lowest score of 'material'.")] = 3.0,
+    highly: Annotated[
+        float, typer.Option(metavar="SCORE", help="Lowest score of 'highly material' (1-5 scale).")
+    ] = 4.0,
+    moderately: Annotated[
+        float,
+        typer.Option(metavar="SCORE", help="Lowest score of 'moderately material' (1-5 scale)."),
+    ] = 3.5,
+    material: Annotated[
+        float, typer.Option(metavar="SCORE", help="Lowest score of 'material' (1-5 scale).")
+    ] = 3.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Score the year's survey (or expert scores), assign tiers and store the result."""
@@ -139,12 +157,18 @@ def materiality_run_cmd(
 @materiality_app.command("show")
 def materiality_show_cmd(
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Assessment year (default: latest).")
+        int | None,
+        typer.Option("--year", "-y", metavar="YYYY", help="Assessment year (default: latest)."),
     ] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = "en",
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Also write the matrix chart (.png or .svg).")
+        Path | None,
+        typer.Option(
+            "--chart",
+            metavar="FILE.png|svg",
+            help="Also write the matrix chart (.png, .svg or .pdf).",
+        ),
     ] = None,
 ) -> None:
     """Show a stored assessment: ranked topics, tiers, sensitivity and change."""
@@ -189,10 +213,16 @@ def materiality_show_cmd(
 
 @materiality_app.command("questionnaire")
 def materiality_questionnaire_cmd(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx).")],
-    year: Annotated[int, typer.Option("--year", "-y", help="Assessment year.")],
-    respondent: Annotated[str, typer.Option(help="Pre-fill this respondent id.")] = "",
-    group: Annotated[str, typer.Option(help="Pre-fill this stakeholder group code.")] = "",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="PATH", help="Workbook to write (.xlsx).")
+    ],
+    year: Annotated[int, typer.Option("--year", "-y", metavar="YYYY", help="Assessment year.")],
+    respondent: Annotated[
+        str, typer.Option(metavar="ID", help="Pre-fill this respondent id.")
+    ] = "",
+    group: Annotated[
+        str, typer.Option(metavar="CODE", help="Pre-fill this stakeholder group code.")
+    ] = "",
 ) -> None:
     """Write the questionnaire workbook (read by `materiality import` once filled)."""
     from esgledger.assess.survey import write_questionnaire
@@ -238,7 +268,12 @@ def risks_show_cmd(
     as_json: JsonOpt = False,
     lang: LangOpt = "en",
     heatmap: Annotated[
-        Path | None, typer.Option("--heatmap", help="Also write the heat map (.png or .svg).")
+        Path | None,
+        typer.Option(
+            "--heatmap",
+            metavar="FILE.png|svg",
+            help="Also write the heat map (.png, .svg or .pdf).",
+        ),
     ] = None,
 ) -> None:
     """Show the climate register ranked by likelihood x magnitude."""
@@ -279,8 +314,10 @@ def risks_show_cmd(
 
 @risks_app.command("export")
 def risks_export_cmd(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder (csv) or workbook (xlsx).")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="PATH", help="Folder (csv) or workbook (xlsx).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", metavar="csv|xlsx", help="csv or xlsx.")] = "csv",
 ) -> None:
     """Export the register in the import format (csv: a folder with risks.csv and
     horizons.csv; xlsx: one workbook with sheets risks and horizons)."""

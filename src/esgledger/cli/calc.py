@@ -40,13 +40,21 @@ HEADLINE = (
 
 BoundaryOpt = Annotated[
     str,
-    typer.Option("--boundary", "-b", help="Consolidation: operational, financial or equity."),
+    typer.Option(
+        "--boundary",
+        "-b",
+        metavar="operational|financial|equity",
+        help="Consolidation: operational, financial or equity.",
+    ),
 ]
-GwpOpt = Annotated[str, typer.Option("--gwp", help="GWP set: AR6 (default), AR5 or AR4.")]
+GwpOpt = Annotated[
+    str, typer.Option("--gwp", metavar="AR6|AR5|AR4", help="GWP set: AR6 (default), AR5 or AR4.")
+]
 SteamOpt = Annotated[
     str,
     typer.Option(
         "--steam-method",
+        metavar="enthalpy|table",
         help="Steam to tce: enthalpy (default) or table (legacy 0.1286 kgce/kg).",
     ),
 ]
@@ -94,14 +102,20 @@ def _fmt(value: float | None) -> str:
 def compute_cmd(
     period: Annotated[
         list[str] | None,
-        typer.Option("--period", "-p", help="Year(s) to compute (repeatable; default: all)."),
+        typer.Option(
+            "--period", "-p", metavar="YYYY", help="Year(s) to compute (repeatable; default: all)."
+        ),
     ] = None,
     boundary: BoundaryOpt = "operational",
     gwp: GwpOpt = "AR6",
     steam_method: SteamOpt = "enthalpy",
     as_json: JsonOpt = False,
 ) -> None:
-    """Compute energy, GHG and intensities over the ledger and store the run."""
+    """Compute energy, GHG and intensities over the ledger and store the run.
+
+    Results are annual: energy in tce and GJ, emissions in tCO2e (Scope 1, 2
+    location- and market-based, 3), intensities in kgce/tREO and tCO2e/tREO.
+    """
     from esgledger.calc.service import run_and_store
 
     b = _boundary(boundary)
@@ -212,15 +226,28 @@ def _render_lineage(node: Tree, lineage: dict[str, Any] | None, unit: str) -> No
 
 @app.command("explain")
 def explain_cmd(
-    metric: Annotated[str, typer.Argument(help="Metric code, e.g. ghg.scope2.location.")],
-    entity: Annotated[str, typer.Option("--entity", "-e", help="Entity code (e.g. the group).")],
-    period: Annotated[str, typer.Option("--period", "-p", help="Year, e.g. 2024.")],
+    metric: Annotated[
+        str,
+        typer.Argument(
+            metavar="METRIC",
+            help="Metric code, e.g. ghg.scope2.location (list: docs/methodology.md).",
+        ),
+    ],
+    entity: Annotated[
+        str, typer.Option("--entity", "-e", metavar="CODE", help="Entity code (e.g. the group).")
+    ],
+    period: Annotated[str, typer.Option("--period", "-p", metavar="YYYY", help="Year, e.g. 2024.")],
     boundary: BoundaryOpt = "operational",
     gwp: GwpOpt = "AR6",
     steam_method: SteamOpt = "enthalpy",
     as_json: JsonOpt = False,
 ) -> None:
-    """Print a metric's value and its lineage down to observations and factors."""
+    """Print a metric's value and its lineage down to observations and factors.
+
+    The value is in the metric's unit (energy.total_tce in tce, ghg.* in tCO2e,
+    intensity.energy_per_treo in kgce/tREO); each observation is shown as
+    submitted and converted, each factor with its unit, source and why it was chosen.
+    """
     from esgledger.calc.service import compute_ledger
 
     if metric not in METRICS:
@@ -259,13 +286,17 @@ def _overrides_if_any() -> list[Factor]:
 def factors_cmd(
     query: Annotated[
         str | None,
-        typer.Argument(help="Text to search for; or the word 'import' followed by FILE."),
+        typer.Argument(
+            metavar="QUERY", help="Text to search for; or the word 'import' followed by FILE."
+        ),
     ] = None,
     file: Annotated[
-        Path | None, typer.Argument(help="With 'import': a CSV file of factors.")
+        Path | None,
+        typer.Argument(metavar="FILE", help="With 'import': a CSV file (UTF-8) of factors."),
     ] = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help="Only this kind (tce, ncv, grid, ...).")
+        str | None,
+        typer.Option("--kind", "-k", metavar="KIND", help="Only this kind (tce, ncv, grid, ...)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With 'import': validate only.")

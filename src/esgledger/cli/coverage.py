@@ -20,23 +20,33 @@ __all__ = ["coverage_cmd"]
 def coverage_cmd(
     framework: Annotated[
         str,
-        typer.Option("--framework", "-f", help="gri, sse, sasac or issb."),
+        typer.Option(
+            "--framework", "-f", metavar="gri|sse|sasac|issb", help="gri, sse, sasac or issb."
+        ),
     ],
     period: Annotated[
         str | None,
         typer.Option(
-            help="Reporting period, 2024 or 2024-03 (default: the latest year with data)."
+            metavar="YYYY[-MM]",
+            help="Reporting period, 2024 or 2024-03 (default: the latest year with data).",
         ),
     ] = None,
     template: Annotated[
         Path | None,
-        typer.Option(help="Report template directory (default: the built-in template)."),
+        typer.Option(
+            metavar="DIR", help="Report template directory (default: the built-in template)."
+        ),
     ] = None,
     omissions: Annotated[
         Path | None,
-        typer.Option(help="CSV of omissions replacing the defaults (see docs/frameworks.md)."),
+        typer.Option(
+            metavar="FILE.csv",
+            help="CSV (UTF-8) of omissions replacing the defaults (see docs/frameworks.md).",
+        ),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of titles: en or zh.")] = "en",
+    lang: Annotated[
+        str, typer.Option(metavar="en|zh", help="Language of titles: en or zh.")
+    ] = "en",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Coverage of a framework: disclosures answered, omitted with a reason, and gaps."""

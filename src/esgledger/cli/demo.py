@@ -27,12 +27,15 @@ def _number(value: float | None) -> str:
 def demo_cmd(
     out: Annotated[
         Path,
-        typer.Option("--out", help="Folder for the demo's output files (default out/demo)."),
+        typer.Option(
+            "--out", metavar="DIR", help="Folder for the demo's output files (default out/demo)."
+        ),
     ] = Path("out/demo"),
     formats: Annotated[
         str,
         typer.Option(
             "--format",
+            metavar="LIST",
             help="Report formats to write (comma-separated: html,pdf,docx,xlsx; 'none' for none).",
         ),
     ] = "html,pdf,docx,xlsx",

@@ -33,18 +33,31 @@ def _open_ledger() -> Any:
 def import_cmd(
     files: Annotated[
         list[Path],
-        typer.Argument(help="entities.csv, observations.csv and/or .xlsx workbooks."),
+        typer.Argument(
+            metavar="FILE",
+            help="entities.csv, observations.csv and/or .xlsx workbooks (UTF-8 CSV).",
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report, write nothing.")
     ] = False,
     reason: Annotated[
         str | None,
-        typer.Option("--reason", help="Restate approved (locked) periods, for this reason."),
+        typer.Option(
+            "--reason", metavar="TEXT", help="Restate approved (locked) periods, for this reason."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Import entities and observations (all or nothing; every problem is listed)."""
+    """Import entities and observations (all or nothing; every problem is listed).
+
+    entities.csv: code, name_en, name_zh, parent, type, ownership_pct, control
+    (operational|financial|none), region (CN-NM or an ISO code), included_from,
+    included_to (YYYY-MM-DD). observations.csv: entity, period (2024 or 2024-03),
+    indicator, value, unit, source, comment; the unit may be any unit convertible
+    to the indicator's (kWh, GWh, 万千瓦时, 万立方米, 吨 ...). A workbook holds the
+    same columns in sheets 'entities' and 'observations'. CSV files are UTF-8.
+    """
     from esgledger.intake import import_files
 
     with _open_ledger() as ledger:
@@ -106,10 +119,20 @@ def import_cmd(
 
 @app.command("export")
 def export_cmd(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder (csv) or workbook file (xlsx).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or xlsx.")] = "csv",
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="PATH", help="Folder (csv) or workbook file (xlsx)."),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="csv|xlsx", help="csv or xlsx.")
+    ] = "csv",
 ) -> None:
-    """Export entities and observations (raw values and units) in the import format."""
+    """Export entities and observations (raw values and units) in the import format.
+
+    csv: --out is a folder that gets entities.csv and observations.csv (UTF-8 with
+    BOM); xlsx: --out is a workbook (.xlsx) with sheets entities and observations.
+    Existing files are replaced (each written whole, then moved into place).
+    """
     from esgledger.intake import export_ledger
 
     choice("--format", fmt, ("csv", "xlsx"))
@@ -125,12 +148,18 @@ def export_cmd(
 
 @app.command("template")
 def template_cmd(
-    entity: Annotated[str, typer.Option("--entity", "-e", help="Entity code.")],
-    period: Annotated[str, typer.Option("--period", "-p", help="Period: 2024 or 2024-03.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx).")],
+    entity: Annotated[str, typer.Option("--entity", "-e", metavar="CODE", help="Entity code.")],
+    period: Annotated[
+        str, typer.Option("--period", "-p", metavar="YYYY[-MM]", help="Period: 2024 or 2024-03.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="PATH", help="Workbook to write (.xlsx).")
+    ],
     indicator: Annotated[
         list[str] | None,
-        typer.Option("--indicator", "-i", help="Only these indicators (repeatable)."),
+        typer.Option(
+            "--indicator", "-i", metavar="CODE", help="Only these indicators (repeatable)."
+        ),
     ] = None,
 ) -> None:
     """Write a collection workbook for one entity and period (fill it in, then import it)."""

@@ -39,13 +39,22 @@ __all__ = [
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 PeriodOpt = Annotated[
-    str, typer.Option("--period", "-p", help="Period: a year (2024, with its months) or 2024-03.")
+    str,
+    typer.Option(
+        "--period",
+        "-p",
+        metavar="YYYY[-MM]",
+        help="Period: a year (2024, with its months) or 2024-03.",
+    ),
 ]
 EntityOpt = Annotated[
-    str | None, typer.Option("--entity", "-e", help="Only this entity (default: all entities).")
+    str | None,
+    typer.Option(
+        "--entity", "-e", metavar="CODE", help="Only this entity (default: all entities)."
+    ),
 ]
 IndicatorOpt = Annotated[
-    str | None, typer.Option("--indicator", "-i", help="Only this indicator code.")
+    str | None, typer.Option("--indicator", "-i", metavar="CODE", help="Only this indicator code.")
 ]
 
 
@@ -71,9 +80,7 @@ def check_filters(
             hint="list or search them with: esgledger indicators WORD",
         )
     if entity is not None and entity not in {e.code for e in ledger.entities()}:
-        raise NotFoundError(
-            f"unknown entity {entity!r}", hint="list them with: esgledger entities"
-        )
+        raise NotFoundError(f"unknown entity {entity!r}", hint="list them with: esgledger entities")
 
 
 def entity_json(e: Entity) -> dict[str, Any]:
@@ -155,10 +162,13 @@ def entities_cmd(as_json: JsonOpt = False) -> None:
 @app.command("indicators")
 def indicators_cmd(
     query: Annotated[
-        str, typer.Argument(help="Text to search in codes and names (English or Chinese).")
+        str,
+        typer.Argument(
+            metavar="WORD", help="Text to search in codes and names (English or Chinese)."
+        ),
     ] = "",
     pillar: Annotated[
-        str | None, typer.Option("--pillar", help="Only this pillar: E, S or G.")
+        str | None, typer.Option("--pillar", metavar="E|S|G", help="Only this pillar: E, S or G.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -186,21 +196,32 @@ def indicators_cmd(
 def show_cmd(
     entity: EntityOpt = None,
     period: Annotated[
-        str | None, typer.Option("--period", "-p", help="Only this exact period (2024 or 2024-03).")
+        str | None,
+        typer.Option(
+            "--period", "-p", metavar="YYYY[-MM]", help="Only this exact period (2024 or 2024-03)."
+        ),
     ] = None,
     indicator: IndicatorOpt = None,
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Only this year (annual and monthly rows).")
+        int | None,
+        typer.Option(
+            "--year", "-y", metavar="YYYY", help="Only this year (annual and monthly rows)."
+        ),
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="Only this status: draft, submitted, reviewed, approved."),
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only this status: draft, submitted, reviewed, approved.",
+        ),
     ] = None,
     history: Annotated[
         bool, typer.Option("--history", help="Include superseded versions.")
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", help="Rows to print in the table (JSON prints all).")
+        int,
+        typer.Option("--limit", metavar="N", help="Rows to print in the table (JSON prints all)."),
     ] = 200,
     as_json: JsonOpt = False,
 ) -> None:
@@ -265,13 +286,23 @@ def audit_verify_cmd(as_json: JsonOpt = False) -> None:
 
 @audit_app.command("log")
 def audit_log_cmd(
-    since: Annotated[int, typer.Option("--since", help="Only events after this seq.")] = 0,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
+    since: Annotated[
+        int, typer.Option("--since", metavar="SEQ", help="Only events after this seq.")
+    ] = 0,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", help="At most this many events.")
+    ] = None,
     action: Annotated[
-        str | None, typer.Option("--action", help="Only this action, e.g. observation.update.")
+        str | None,
+        typer.Option(
+            "--action", metavar="ACTION", help="Only this action, e.g. observation.update."
+        ),
     ] = None,
     ref: Annotated[
-        str | None, typer.Option("--ref", help="Only this reference, e.g. SUB/2024/water.fresh.")
+        str | None,
+        typer.Option(
+            "--ref", metavar="REF", help="Only this reference, e.g. SUB/2024/water.fresh."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -162,16 +162,29 @@ def targets_cmd(
     file: Annotated[
         Path | None,
         typer.Option(
-            "--file", "-f", help="Targets file (YAML); default ./targets.yaml or the demo's."
+            "--file",
+            "-f",
+            metavar="FILE.yaml",
+            help="Targets file (YAML); default ./targets.yaml or the demo's.",
         ),
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", "-p", help="Year to assess (default: latest with data)."),
+        typer.Option(
+            "--period",
+            "-p",
+            metavar="YYYY[-MM]",
+            help="Year to assess (default: latest with data).",
+        ),
     ] = None,
     boundary: Annotated[
         str,
-        typer.Option("--boundary", "-b", help="operational, financial or equity (calc metrics)."),
+        typer.Option(
+            "--boundary",
+            "-b",
+            metavar="operational|financial|equity",
+            help="operational, financial or equity (calc metrics).",
+        ),
     ] = "operational",
     as_json: Annotated[bool, typer.Option("--json", help="Print progress as JSON.")] = False,
 ) -> None:
@@ -256,10 +269,16 @@ def _findings(ledger: Ledger, *, threshold: float, required: list[str]) -> list[
 
 
 _THRESHOLD = typer.Option(
-    "--threshold", "-t", help="Year-on-year change flagged beyond ± this fraction."
+    "--threshold",
+    "-t",
+    metavar="FRACTION",
+    help="Year-on-year change flagged beyond ± this fraction (0.3 = ±30 %).",
 )
 _REQUIRE = typer.Option(
-    "--require", "-r", help="Indicator every reporting entity must have (repeatable)."
+    "--require",
+    "-r",
+    metavar="CODE",
+    help="Indicator every reporting entity must have (repeatable).",
 )
 
 
@@ -267,7 +286,10 @@ _REQUIRE = typer.Option(
 def check_cmd(
     ctx: typer.Context,
     period: Annotated[
-        str | None, typer.Option("--period", "-p", help="Only findings for this year (or month).")
+        str | None,
+        typer.Option(
+            "--period", "-p", metavar="YYYY[-MM]", help="Only findings for this year (or month)."
+        ),
     ] = None,
     threshold: Annotated[float, _THRESHOLD] = 0.3,
     require: Annotated[list[str] | None, _REQUIRE] = None,
@@ -275,7 +297,8 @@ def check_cmd(
         bool, typer.Option("--open", help="Hide explained and acknowledged findings.")
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", help="Show at most this many findings (text output).")
+        int,
+        typer.Option("--limit", metavar="N", help="Show at most this many findings (text output)."),
     ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON.")] = False,
 ) -> None:
@@ -327,8 +350,12 @@ def check_cmd(
 
 @check_app.command("ack")
 def ack_cmd(
-    finding: Annotated[str, typer.Argument(help="The finding's id (from esgledger check).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the finding is acceptable.")],
+    finding: Annotated[
+        str, typer.Argument(metavar="ID", help="The finding's id (from esgledger check).")
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why the finding is acceptable.")
+    ],
     threshold: Annotated[float, _THRESHOLD] = 0.3,
     require: Annotated[list[str] | None, _REQUIRE] = None,
 ) -> None:

@@ -7,6 +7,8 @@ instead of failing halfway. PostgreSQL URLs without a driver use psycopg 3.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -83,7 +85,7 @@ def _sqlite_engine(url: URL) -> Engine:
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_S * 1000}")
         if not memory:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _ensure_wal(cur)
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
@@ -93,6 +95,26 @@ def _sqlite_engine(url: URL) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _ensure_wal(cur: Any) -> None:
+    """Switch a new SQLite file to WAL (persistent, so only its first connection does it).
+
+    The switch needs an exclusive lock and SQLite does not always wait for it
+    through the busy handler, so two processes opening a brand-new file at the
+    same moment can see "database is locked": retry until the busy timeout.
+    """
+    if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def make_engine(url: str) -> Engine:
