@@ -353,3 +353,11 @@ def test_every_metric_explains_and_adds_up(boundary):
         for ent in lineage["entities"]:
             own = sum(o["contribution"] for o in ent["observations"])
             assert math.isclose(own, ent["value"], rel_tol=1e-9, abs_tol=1e-9), mv.metric
+
+
+def test_a_year_without_observations_gives_an_empty_run():
+    # regression: an empty selection once crashed inside polars (a String "year" column)
+    run = compute(entities(), observations(), periods=[1999])
+    assert run.values == [] or all(v.value is None for v in run.values)
+    empty = compute(entities(), [], periods=[2024])
+    assert empty.values == [] or all(v.value is None for v in empty.values)

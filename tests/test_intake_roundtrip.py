@@ -289,3 +289,27 @@ def test_children_before_parents_in_the_file(ledger, tmp_path):
     result = import_files(ledger, [path], actor="tester")
     assert result.entities_added == 3
     assert {e.code: e.parent for e in ledger.entities()} == {"A": None, "B": "A", "C": "B"}
+
+
+def test_export_writes_whole_files_and_leaves_no_temporary_ones(tmp_path):
+    from esgledger.errors import EsgError
+
+    ents = [Entity("G", "Group", "集团", None, "group", None, "operational", "CN-NM", None, None)]
+    obs = [Observation("G", "2024", "water.fresh", 1234.5, "m3", "1,234.5", "m3")]
+    written = write_csv(ents, obs, tmp_path / "out")
+    book = write_xlsx(ents, obs, tmp_path / "out" / "book.xlsx")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "book.xlsx",
+        "entities.csv",
+        "observations.csv",
+    ]
+    assert written[1].read_text(encoding="utf-8-sig").splitlines()[1] == (
+        'G,2024,water.fresh,"1,234.5",m3,,'
+    )
+    assert book.stat().st_size > 0
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(EsgError, match="cannot write"):
+        write_xlsx(ents, obs, blocker / "book.xlsx")
+    with pytest.raises(EsgError, match="cannot write"):
+        write_csv(ents, obs, blocker / "folder")

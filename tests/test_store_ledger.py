@@ -218,3 +218,15 @@ def test_database_from_a_newer_esgledger_is_refused(any_db_url):
     with pytest.raises(StorageError, match="cannot migrate the database") as info:
         Ledger.open(any_db_url)
     assert "newer esgledger" in str(info.value)
+
+
+def test_postgres_scheme_is_read_as_postgresql_and_sqlite_errors_hint_at_the_file(tmp_path):
+    # libpq's "postgres://" spelling gets psycopg 3 like "postgresql://"; nothing listens on 1
+    with pytest.raises(StorageError, match="cannot connect") as info:
+        Ledger.open("postgres://postgres@127.0.0.1:1/test")
+    assert "server is running" in (info.value.hint or "")
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("plain text, long enough to not be an empty database file\n" * 20)
+    with pytest.raises(StorageError, match="file is not a database") as info:
+        Ledger.open(f"sqlite:///{not_a_db}")
+    assert "SQLite file" in (info.value.hint or "")

@@ -8,6 +8,13 @@ without a provincial grid factor for the year), 2023 and 2024 observations in
 mixed units (kWh, MWh, GWh, 万千瓦时, 万立方米, m3, kg, 吨, t, 万吨, TJ, GJ),
 annual and monthly rows.
 
+A second, smaller data set (``variant/``) covers what the first does not:
+financial control without operational control, a mid-month acquisition whose
+child inherits the window, a divested parent with a child, a joint venture
+typed ``JV``, green electricity above purchased, self-generated solar, coke,
+gasoline, LPG, fuel oil and coke oven gas, and the years 2021 (no residual
+factor yet) and 2022.
+
 Every expected figure below is computed by hand from the raw cells of
 ``observations.csv`` and the factor values of the reference sheet
 (/work/shared/reference/FACTORS.md), never by calling the engine; the engine's
@@ -611,17 +618,24 @@ def _rows(path: Path) -> list[tuple[str, ...]]:
         return [tuple(r) for r in csv.reader(fh)]
 
 
+@pytest.mark.parametrize(("folder", "n_obs"), [(DATA, 86), (DATA / "variant", 44)])
 def test_heldout_export_import_round_trip(
-    any_db_url: str, sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    any_db_url: str,
+    sqlite_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    n_obs: int,
 ) -> None:
-    import_dataset(capsys, any_db_url)
+    entities_csv, observations_csv = folder / "entities.csv", folder / "observations.csv"
+    import_dataset(capsys, any_db_url, entities_csv, observations_csv)
     first = tmp_path / "first"
     code, _, err = cli(capsys, "--db", any_db_url, "export", "--format", "csv", "--out", str(first))
     assert code == 0, err
     # the export carries every cell exactly as submitted (order aside)
-    assert sorted(_rows(first / "observations.csv")[1:]) == sorted(_rows(OBSERVATIONS_CSV)[1:])
+    assert sorted(_rows(first / "observations.csv")[1:]) == sorted(_rows(observations_csv)[1:])
     exported_entities = {r[0]: r for r in _rows(first / "entities.csv")[1:]}
-    original_entities = {r[0]: r for r in _rows(ENTITIES_CSV)[1:]}
+    original_entities = {r[0]: r for r in _rows(entities_csv)[1:]}
     assert exported_entities.keys() == original_entities.keys()
     for code_, row in original_entities.items():
         # "83%" is stored as the number 83 and written back as "83"
@@ -629,7 +643,7 @@ def test_heldout_export_import_round_trip(
 
     # re-import into the same ledger: nothing changes
     again = import_dataset(capsys, any_db_url, first / "entities.csv", first / "observations.csv")
-    assert again["observations_unchanged"] == 86
+    assert again["observations_unchanged"] == n_obs
     assert again["observations_added"] == again["observations_updated"] == 0
     assert again["entities_unchanged"] == 7
 
@@ -886,3 +900,26 @@ def test_variant_figures_through_explain(
                 want = VARIANT_SCENARIO.expected(metric, entity, year, boundary)
                 got = value_in(data, METRIC_UNITS[metric])
                 assert_close(got, want, f"{metric} {entity} {year} {boundary}")
+
+
+def test_store_level_refusal_writes_nothing(
+    any_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # All or nothing also when the files are valid but the store refuses them: 2023 is
+    # approved (locked) and the 10,000 rows include 2023-01..04, so the whole import is refused.
+    import_dataset(capsys, any_db_url)
+    for step in ("submit", "review", "approve"):
+        code, _, err = cli(capsys, "--db", any_db_url, step, "--period", "2023")
+        assert code == 0, err
+    big = tmp_path / "observations.csv"
+    _big_file(big, "value", "1.5")  # no bad cell
+    counts = _row_counts(any_db_url)
+    before = _sqlite_fingerprint(any_db_url) if any_db_url.startswith("sqlite") else {}
+
+    code, out, err = cli(capsys, "--db", any_db_url, "import", str(big))
+    assert code == 2
+    assert "Traceback" not in err + out
+    assert "2023" in " ".join(err.split())
+    assert _row_counts(any_db_url) == counts
+    if before:
+        assert _sqlite_fingerprint(any_db_url) == before

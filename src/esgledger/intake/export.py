@@ -9,6 +9,7 @@ numbers whenever the number reads back as the same text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -47,7 +48,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise EsgError(f"cannot write {path}: {exc.strerror}") from None
 
 

@@ -30,7 +30,6 @@ __all__ = ["PALETTE", "TIER_COLOURS", "chart_png", "chart_svg"]
 
 # Materiality tiers, most material first (the assessment charts' colours).
 TIER_COLOURS = (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[7])
-_GRID = GRID
 
 
 def _new_figure(height: float = 3.0) -> Any:
@@ -58,7 +57,7 @@ def _stacked(fig: Any, chart: Chart) -> None:
     ax.set_xticks(x, list(chart.categories))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.set_ylabel(chart.unit)
-    ax.grid(axis="y", color=_GRID, linewidth=0.6)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     if len(chart.series) > 1:
         # listed top to bottom as the segments are stacked
@@ -87,7 +86,7 @@ def _bars_target(fig: Any, chart: Chart) -> None:
     ax.set_xticks(x, list(chart.categories))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.set_ylabel(chart.unit)
-    ax.grid(axis="y", color=_GRID, linewidth=0.6)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
 
 
@@ -111,11 +110,13 @@ def _tier_points(chart: Chart) -> tuple[list[Any], list[tuple[str, str]]]:
 
 def _materiality_figure(chart: Chart) -> Any:
     from esgledger.assess.charts import matrix_figure
+    from esgledger.assess.materiality import Thresholds
 
     points, legend = _tier_points(chart)
+    th = Thresholds()  # the assessment's default tier limits
     return matrix_figure(
         points,
-        thresholds=(3.0, 3.5, 4.0),
+        thresholds=(th.material, th.moderately, th.highly),
         x_label=chart.x_label,
         y_label=chart.y_label,
         legend=legend,
