@@ -99,6 +99,7 @@ def sample_data(period: int = 2024) -> ReportData:
 # Numbers that are not figures: years, and numbers inside names of standards and units.
 NOT_FIGURES = [
     r"(?<![\d,.])(19|20)\d\d-\d\d-\d\d(?!\d)",  # the report date
+    r"(?<![\d,.])(19|20)\d\d年\d{1,2}月\d{1,2}日",  # the report date in Chinese
     r"(?<![\d,.])(19|20)\d\d(?!\d|[,.]\d)",  # years (table headers, "in 2024", "2024年")
     r"ISO \d+",
     r"IFRS S\d",
@@ -110,6 +111,13 @@ NOT_FIGURES = [
     r"CO2",
 ]
 NUMBER = re.compile(r"\d[\d,]*(\.\d+)?")
+
+
+def strip_dates(text: str) -> str:
+    """``text`` without report dates (ISO or Chinese), which are not figures."""
+    for pattern in NOT_FIGURES[:2]:
+        text = re.sub(pattern, " ", text)
+    return text
 
 
 def stray_numbers(text: str) -> list[str]:

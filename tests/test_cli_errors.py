@@ -44,6 +44,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "bad_obs.csv").write_text(BAD_OBSERVATIONS, encoding="utf-8")
     (d / "empty.csv").write_bytes(b"")
     (d / "gbk.csv").write_bytes(ENTITIES.encode("gbk"))  # Chinese names on row 2
+    (d / "fake.xlsx").write_text("this is not a workbook\n", encoding="utf-8")
     (d / "wronghdr.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
     (d / "bad.yaml").write_text("version: 1\ntargets: [\n", encoding="utf-8")
     (d / "afile.txt").write_text("not a folder\n", encoding="utf-8")
@@ -116,6 +117,7 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["submit", "--period", "2024", "--entity", "NOPE"], ["unknown entity 'NOPE'"]),
     (["review", "--period", "2024", "--indicator", "nope.x"], ["unknown indicator 'nope.x'"]),
     (["approve", "--period", "2024-13"], ["bad period '2024-13'"]),
+    (["approve", "--period", "2030"], ["nothing to approve", "2030"]),
     # calculation
     (["compute", "--period", "2019"], ["no observations for 2019", "2023, 2024"]),
     (["compute", "--period", "20x4"], ["bad period '20x4'", "year"]),
@@ -138,11 +140,13 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["targets", "--boundary", "x"], ["unknown boundary 'x'"]),
     (["check", "--period", "20x4"], ["bad period '20x4'"]),
     (["check", "--threshold", "0"], ["bad threshold", "0.3"]),
+    (["check", "--limit", "-3"], ["--limit -3", "0 or more"]),
     (["check", "--require", "nope"], ["unknown indicator 'nope'"]),
     (["check", "ack", "deadbeef0000", "--reason", "x"], ["no current finding", "deadbeef0000"]),
     # materiality and risks
     (["materiality", "import", "{d}/nope.csv", "--year", "2024"], ["nope.csv", "existing file"]),
-    (["materiality", "import", "{d}/gbk.csv", "--year", "2024"], ["gbk.csv", "UTF-8"]),
+    (["materiality", "import", "{d}/gbk.csv", "--year", "2024"], ["gbk.csv, row 2", "UTF-8"]),
+    (["materiality", "import", "{d}/fake.xlsx", "--year", "2024"], ["fake.xlsx", "readable XLSX"]),
     (
         ["materiality", "import", "{d}/wronghdr.csv", "--year", "2024"],
         ["wronghdr.csv", "row 1", "topics, groups, responses or expert"],
@@ -158,7 +162,9 @@ CASES: list[tuple[list[str], list[str]]] = [
         ["--out", "is a file"],
     ),
     (["risks", "import", "{d}/empty.csv"], ["empty.csv", "row 1", "climate register"]),
-    (["risks", "import", "{d}/gbk.csv"], ["gbk.csv", "UTF-8"]),
+    (["risks", "import", "{d}/gbk.csv"], ["gbk.csv, row 2", "UTF-8"]),
+    (["risks", "import", "{d}/adir"], ["adir", "a file, not a folder"]),
+    (["import", "{d}/fake.xlsx"], ["fake.xlsx", "readable .xlsx workbook"]),
     (["risks", "show", "--lang", "fr"], ["--lang 'fr'"]),
     (["risks", "show", "--heatmap", "{d}/afile.txt/h.png"], ["--heatmap", "is a file"]),
     (["risks", "export", "--format", "xlsx", "--out", "{d}/r.csv"], ["--out", "r.csv", ".xlsx"]),
@@ -170,6 +176,7 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["coverage", "-f", "gri", "--lang", "fr"], ["unknown language 'fr'"]),
     (["demo", "--out", "{d}/afile.txt", "--format", "none"], ["--out", "afile.txt", "folder"]),
     (["demo", "--format", "foo"], ["unknown format 'foo'", "html"]),
+    (["demo", "--format", "none"], ["already holds entities of its own", "HUAMEI, NRE"]),
     (["report", "--period", "2031", "--format", "html"], ["no observations for 2031"]),
     (["report", "--period", "2024", "--lang", "fr"], ["unknown language 'fr'"]),
     (["report", "init-template", "{d}/afile.txt"], ["afile.txt"]),
@@ -252,3 +259,18 @@ def test_an_unexpected_exception_is_one_line_and_exit_1(
     monkeypatch.setenv("ESGLEDGER_DEBUG", "1")
     with pytest.raises(KeyError):
         run(["--db", db, "indicators"])
+
+
+def test_a_mistyped_sqlite_path_is_noted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'typo.db'}"
+    capsys.readouterr()
+    assert run(["--db", url, "entities", "--help"]) == 0
+    assert "note:" not in capsys.readouterr().err
+    assert run(["--db", url, "entities", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == "[]"
+    assert "no ledger at" in " ".join(err.split()) and "typo.db" in err
+    assert run(["--db", url, "entities", "--json"]) == 0  # now it exists: no note
+    assert "note:" not in capsys.readouterr().err

@@ -235,3 +235,15 @@ def test_docx_is_a4_with_repeating_header_rows_and_full_width_charts():
         assert trpr is not None and trpr.find(qn("w:tblHeader")) is not None
     assert all(s.width <= text_width for s in doc.inline_shapes)
     assert abs(max(s.width for s in doc.inline_shapes) - text_width) < 36_000  # within 1 mm
+
+
+def test_highlights_title_is_not_repeated_inside_its_own_section():
+    pub = compose_publication(load_definition(), sample_data(), ["en", "zh"])
+    en = render_html(pub, "en")
+    # once in the contents, once as the chapter title; the KPI box (whose default title
+    # is the same words) no longer prints it a third time
+    assert en.count(">Performance highlights<") == 2
+    zh = render_html(pub, "zh")
+    assert '<h3 class="kpis-title">关键绩效</h3>' in zh  # a different title is kept
+    doc = Document(io.BytesIO(render_docx_bytes(pub, "en")))
+    assert [p.text for p in doc.paragraphs].count("Performance highlights") == 1  # the heading

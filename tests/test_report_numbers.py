@@ -92,3 +92,12 @@ def test_default_precision_keeps_three_significant_digits_or_more(value):
     # ≥ 100 → whole numbers (error ≤ 0.5); 1–100 → 2 decimals; < 1 → 3 decimals
     tol = 0.5 if abs(value) >= 100 else (0.005 if abs(value) >= 1 else 0.0005)
     assert abs(back - value) <= tol + 1e-9
+
+
+def test_dates_are_printed_per_language():
+    from datetime import date
+
+    from esgledger.report.numbers import format_date
+
+    assert format_date(date(2025, 3, 31), "en") == "2025-03-31"
+    assert format_date(date(2025, 3, 31), "zh") == "2025年3月31日"  # no leading zeros in Chinese

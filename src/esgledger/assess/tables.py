@@ -85,13 +85,17 @@ def read_tables(path: str | Path) -> list[Table]:
     p = Path(path)
     file = p.name
     if not p.is_file():
-        raise ValidationError([Problem(file, None, None, str(p), "an existing file")])
+        what = "a file, not a folder" if p.is_dir() else "an existing file (not found)"
+        raise ValidationError([Problem(file, None, None, None, what)])
     suffix = p.suffix.lower()
     if suffix == ".csv":
+        data = p.read_bytes()
         try:
-            text = p.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError([Problem(file, None, None, None, "a UTF-8 CSV file")]) from None
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            row = data[: exc.start].count(b"\n") + 1
+            expected = "UTF-8 text (in Excel: save as 'CSV UTF-8')"
+            raise ValidationError([Problem(file, row, None, None, expected)]) from None
         records = list(csv.reader(io.StringIO(text)))
         return [_from_records(file, p.stem.lower(), records)]
     if suffix in {".xlsx", ".xlsm"}:
@@ -100,9 +104,8 @@ def read_tables(path: str | Path) -> list[Table]:
         try:
             wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ValidationError(
-                [Problem(file, None, None, type(exc).__name__, "a readable XLSX workbook")]
-            ) from None
+            expected = f"a readable XLSX workbook (this one is not: {type(exc).__name__})"
+            raise ValidationError([Problem(file, None, None, None, expected)]) from None
         try:
             tables = []
             for ws in wb.worksheets:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from rich.markup import escape
 
-from esgledger.cli.app import app, err_console
+from esgledger.cli.app import app, err_console, state
 from esgledger.errors import EsgError
 
 __all__ = ["COMMAND_MODULES", "app", "main", "run"]
@@ -55,8 +55,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     message on stderr and its exit code (2).
     """
     _register()
+    args = list(argv) if argv is not None else sys.argv[1:]
+    state.argv = args
     try:
-        app(args=list(argv) if argv is not None else None, standalone_mode=True)
+        app(args=args, prog_name="esgledger", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         if code is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -35,6 +36,7 @@ class State:
 
     def __init__(self) -> None:
         self.db: str | None = None
+        self.argv: list[str] = []  # the whole command line, set by esgledger.cli.run
 
     @property
     def settings(self) -> Settings:
@@ -44,8 +46,35 @@ class State:
 state = State()
 
 
+#: Commands that are expected to create a new ledger file; any other command run
+#: on a SQLite path that does not exist yet gets a note (a typo in the path
+#: would otherwise look like an empty ledger).
+CREATING_COMMANDS = frozenset({"init", "import", "demo", "indicators", "factors"})
+
+
+def _note_new_sqlite_file(url: str, command: str | None) -> None:
+    from sqlalchemy import exc, make_url
+
+    if command is None or command in CREATING_COMMANDS:
+        return
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        return  # reported by the command when it opens the ledger
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return
+    if not Path(database).expanduser().exists():
+        err_console.print(
+            f"note: no ledger at {database!r} yet; a new, empty one is created "
+            "(check --db or ESGLEDGER_DATABASE_URL if you expected data)",
+            markup=False,
+        )
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -57,6 +86,8 @@ def _root(
 ) -> None:
     """ESG data ledger, carbon accounting and sustainability reports for company groups."""
     state.db = db
+    if "--help" not in state.argv:
+        _note_new_sqlite_file(state.settings.database_url, ctx.invoked_subcommand)
 
 
 def emit_json(data: Any) -> None:

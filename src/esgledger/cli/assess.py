@@ -75,6 +75,8 @@ def materiality_import_cmd(
 ) -> None:
     """Import topics, stakeholder groups, survey responses or expert scores (CSV/XLSX).
 
+    Scores are whole numbers 1-5; group weights sum to 1 (or 100 as percentages).
+
     A file's kind is told by its header (see docs/materiality.md); filled
     questionnaires from `materiality questionnaire` are read as responses.
     Every problem is listed and nothing is written if there is one.
@@ -240,7 +242,13 @@ def materiality_questionnaire_cmd(
 
 @risks_app.command("import")
 def risks_import_cmd(files: FilesArg, dry_run: DryRunOpt = False, as_json: JsonOpt = False) -> None:
-    """Replace the climate register with the files' (risks and horizons CSV, or one XLSX)."""
+    """Replace the climate register with the files' (risks and horizons CSV, or one XLSX).
+
+    risks.csv: one row per risk or opportunity (format in docs/risks.md);
+    likelihood and magnitude are whole numbers 1-5, financial effects are
+    ranges in CNY (yuan). horizons.csv: horizon (short, medium, long),
+    from_year, to_year.
+    """
     from esgledger.store.assessments import import_register
 
     with _open() as ledger:

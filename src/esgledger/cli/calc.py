@@ -254,7 +254,7 @@ def explain_cmd(
         raise CalcError(f"unknown metric {metric!r}", hint=f"metrics: {', '.join(sorted(METRICS))}")
     b = _boundary(boundary)
     year = _year(period)
-    with Ledger.open(state.db) as ledger:
+    with Ledger.open(state.db) as ledger, err_console.status("computing ...", spinner="dots"):
         _check_years(ledger, [year])
         result = compute_ledger(
             ledger, periods=[year], boundary=b, gwp=gwp, steam_method=steam_method

@@ -105,7 +105,11 @@ def observation_json(o: Observation) -> dict[str, Any]:
 
 
 @app.command("init")
-def init_cmd(as_json: JsonOpt = False) -> None:
+def init_cmd(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the database, schema and counts as JSON.")
+    ] = False,
+) -> None:
     """Create the ledger database (or migrate it to the newest schema)."""
     with _open() as ledger:
         info = {
@@ -368,6 +372,18 @@ def approve_cmd(period: PeriodOpt, entity: EntityOpt = None, as_json: JsonOpt = 
     """Approve a reviewed period and lock it; later changes need a restatement reason."""
     with _open() as ledger:
         check_filters(ledger, entity=entity, period=period)
+        p = Period.parse(period)
+        in_scope = (
+            ledger.observations(entity, year=p.year)
+            if p.is_annual
+            else ledger.observations(entity, period=period)
+        )
+        if not in_scope:
+            raise NotFoundError(
+                f"nothing to approve: no observations for {period}"
+                + (f" of {entity}" if entity else ""),
+                hint="a period is locked by approving its data; import it first",
+            )
         change = approve(ledger, period=period, entity=entity, actor=state.settings.actor)
     _print_change(change, as_json)
 

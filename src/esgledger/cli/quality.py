@@ -165,7 +165,8 @@ def targets_cmd(
             "--file",
             "-f",
             metavar="FILE.yaml",
-            help="Targets file (YAML); default ./targets.yaml or the demo's.",
+            help="Targets file (YAML, docs/targets.md); default: targets.yaml in "
+            "ESGLEDGER_DATA_DIR (default .), or the demo's targets on the demo ledger.",
         ),
     ] = None,
     period: Annotated[
@@ -173,7 +174,7 @@ def targets_cmd(
         typer.Option(
             "--period",
             "-p",
-            metavar="YYYY[-MM]",
+            metavar="YYYY",
             help="Year to assess (default: latest with data).",
         ),
     ] = None,
@@ -307,6 +308,8 @@ def check_cmd(
         return
     from esgledger.quality import summarize
 
+    if limit < 0:
+        raise ConfigError(f"--limit {limit}: expected a number of findings, 0 or more")
     year = _year_of(period)
     with _working("checking the ledger…", quiet=as_json), _open_ledger() as ledger:
         findings = _findings(ledger, threshold=threshold, required=require or [])

@@ -17,6 +17,7 @@ from typing import Any
 from esgledger.chartstyle import (
     GRID,
     PALETTE,
+    TEXT,
     TEXT_WIDTH_IN,
     chart_style,
     find_cjk_font,
@@ -60,10 +61,12 @@ def _stacked(fig: Any, chart: Chart) -> None:
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     if len(chart.series) > 1:
-        # listed top to bottom as the segments are stacked
-        handles, labels = ax.get_legend_handles_labels()
+        # below the plot, so the bars get the whole width; in stacking order
         ax.legend(
-            handles[::-1], labels[::-1], frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0)
+            frameon=False,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncols=min(len(chart.series), 4),
         )
 
 
@@ -75,7 +78,7 @@ def _bars_target(fig: Any, chart: Chart) -> None:
     x = list(range(len(chart.categories)))
     vals = [0.0 if v is None else v for v in s.values]
     bars = ax.bar(x, vals, 0.5, color=PALETTE[0], label=s.name)
-    ax.bar_label(bars, labels=[format_number(v) for v in vals], fontsize=8, padding=2)
+    ax.bar_label(bars, labels=[format_number(v) for v in vals], padding=2, color=TEXT)
     if chart.target is not None:
         ax.axhline(
             chart.target, color=PALETTE[5], linestyle="--", linewidth=1.2, label=chart.target_label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from esgledger.assess.charts import TIER_LABELS
 from esgledger.report.model import Lang
 
 __all__ = ["labels_for", "metric_name", "omission_label", "tier_label"]
@@ -169,12 +170,7 @@ _OMISSIONS: dict[str, tuple[str, str]] = {
     "legal prohibition": ("Legal prohibition", "法律禁止"),
 }
 
-_TIERS: dict[str, tuple[str, str]] = {
-    "highly material": ("Highly material", "高度重要"),
-    "moderately material": ("Moderately material", "中度重要"),
-    "material": ("Material", "一般重要"),
-    "not material": ("Not material", "不重要"),
-}
+_TIERS = TIER_LABELS  # the assessment's own printed tier names (en, zh)
 
 
 def labels_for(lang: Lang) -> dict[str, str]:

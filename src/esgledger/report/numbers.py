@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from esgledger.report.model import Lang
@@ -17,6 +18,7 @@ from esgledger.report.model import Lang
 __all__ = [
     "MISSING",
     "format_change",
+    "format_date",
     "format_number",
     "format_value",
     "is_percent",
@@ -178,3 +180,10 @@ def format_change(current: float | None, previous: float | None) -> str | None:
     change = (current - previous) / abs(previous) * 100
     text = f"{change:+.1f}%"
     return "0.0%" if text in {"+0.0%", "-0.0%"} else text
+
+
+def format_date(day: date, lang: Lang) -> str:
+    """A date as printed: ISO 8601 in English (``2025-03-31``), ``2025年3月31日`` in Chinese."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()

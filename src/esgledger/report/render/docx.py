@@ -22,6 +22,7 @@ from esgledger.report.model import (
     Prose,
     Report,
 )
+from esgledger.report.numbers import format_date
 from esgledger.report.render.base import Publication, normalize_zip, publication_time
 
 __all__ = ["DocxRenderer", "render_docx_bytes"]
@@ -56,9 +57,10 @@ def _set_east_asian_font(style: Any, family: str) -> None:
     fonts.set(qn("w:eastAsia"), family)
 
 
-def _widths(table: Any, shares: tuple[float, ...]) -> None:
-    """Column widths as shares of the text width (Word and LibreOffice would split evenly)."""
-    from docx.shared import Mm
+def _layout(table: Any, shares: tuple[float, ...]) -> None:
+    """Column widths as shares of the text width (Word and LibreOffice would split evenly)
+    and table text at 9 pt, a size smaller than the running text as in print."""
+    from docx.shared import Mm, Pt
 
     table.autofit = False
     total = sum(shares)
@@ -71,6 +73,11 @@ def _widths(table: Any, shares: tuple[float, ...]) -> None:
             continue  # a merged (group) row spans the grid
         for cell, width in zip(cells, widths, strict=False):
             cell.width = width
+    for row in table.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                for run in para.runs:
+                    run.font.size = Pt(9)
 
 
 def _shares(n: int, style: str = "") -> tuple[float, ...]:
@@ -78,7 +85,7 @@ def _shares(n: int, style: str = "") -> tuple[float, ...]:
     known = {
         "targets": (30, 16, 11, 11, 11, 10, 11),
         "risks": (14, 18, 12, 10, 10, 36),
-        "topics": (7, 41, 17, 17, 18),
+        "topics": (9, 39, 17, 17, 18),
     }
     if style in known and len(known[style]) == n:
         return known[style]
@@ -183,8 +190,9 @@ class _Writer:
                 run.bold = r.bold or bool(r.figure)
                 run.italic = r.italic
 
-    def kpis(self, block: KpiHighlights) -> None:
-        self.doc.add_paragraph(block.title, style="Caption")
+    def kpis(self, block: KpiHighlights, heading: str = "") -> None:
+        if block.title and block.title != heading:  # not the section's title again
+            _caption(self.doc, block.title)
         cols = 3
         rows = (len(block.kpis) + cols - 1) // cols
         table = self.doc.add_table(rows=rows, cols=cols)
@@ -217,7 +225,7 @@ class _Writer:
             for i, v in enumerate(values):
                 cells[2 + i].text = v
                 _right(cells[2 + i])
-        _widths(table, (34, 14, *[10.0] * (len(headers) - 2)))
+        _layout(table, (30, 12, *[13.0] * (len(headers) - 2)))
         if block.note:
             self.doc.add_paragraph(block.note, style="Caption")
 
@@ -232,7 +240,7 @@ class _Writer:
                 cell.text = c.text
                 if c.num:
                     _right(cell)
-        _widths(table, _shares(len(block.header), block.style))
+        _layout(table, _shares(len(block.header), block.style))
         if block.note:
             self.doc.add_paragraph(block.note, style="Caption")
 
@@ -268,7 +276,7 @@ class _Writer:
             cells[0].text = r.code
             cells[1].text = r.title
             cells[2].text = r.section_title if r.section else r.omission
-        _widths(table, (14, 46, 40))
+        _layout(table, (14, 46, 40))
 
     def write(self) -> bytes:
         from docx.enum.text import WD_BREAK
@@ -278,7 +286,10 @@ class _Writer:
         self.doc.add_heading(rep.title, level=0)
         if rep.subtitle:
             self.doc.add_paragraph(rep.subtitle, style="Subtitle")
-        self.doc.add_paragraph(f"{rep.labels['report_date']}: {rep.report_date.isoformat()}")
+        colon = "：" if rep.lang == "zh" else ": "
+        self.doc.add_paragraph(
+            f"{rep.labels['report_date']}{colon}{format_date(rep.report_date, rep.lang)}"
+        )
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.doc.add_paragraph(rep.labels["contents"], style="Title")
         _toc_field(self.doc.add_paragraph())
@@ -290,7 +301,7 @@ class _Writer:
                 if isinstance(b, Prose):
                     self.prose(b)
                 elif isinstance(b, KpiHighlights):
-                    self.kpis(b)
+                    self.kpis(b, section.title)
                 elif isinstance(b, FigureTable):
                     self.table(b)
                 elif isinstance(b, Chart):

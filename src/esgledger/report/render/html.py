@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from esgledger.errors import ReportError
 from esgledger.report.charts import chart_svg
 from esgledger.report.model import Chart, Lang, Report
+from esgledger.report.numbers import format_date
 from esgledger.report.render.base import Publication
 
 __all__ = ["HtmlRenderer", "render_html"]
@@ -51,6 +52,7 @@ def render_html(
             L=report.labels,
             fig=lambda fid, printed="": _fig(report, fid, printed),
             svg=lambda chart: Markup(chart_svg(chart)) if isinstance(chart, Chart) else "",  # noqa: S704 - matplotlib output
+            day=lambda d: format_date(d, lang),
             safe=Markup,
             esc=escape,
         )
