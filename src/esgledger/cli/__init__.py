@@ -52,7 +52,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit code (used by main and tests).
 
     Usage errors are reported by typer itself (exit 2); an EsgError becomes one
-    message on stderr and its exit code (2).
+    message on stderr and its exit code (2), and so does an unforeseen OSError or
+    UnicodeDecodeError; any other exception is a bug: one line and exit code 1.
     """
     _register()
     args = list(argv) if argv is not None else sys.argv[1:]
