@@ -179,7 +179,13 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["demo", "--format", "none"], ["already holds entities of its own", "HUAMEI, NRE"]),
     (["report", "--period", "2031", "--format", "html"], ["no observations for 2031"]),
     (["report", "--period", "2024", "--lang", "fr"], ["unknown language 'fr'"]),
-    (["report", "init-template", "{d}/afile.txt"], ["afile.txt"]),
+    (["report", "init-template", "{d}/afile.txt"], ["DIRECTORY", "afile.txt", "a folder"]),
+    (["report", "--period", "2024", "--out", "{d}/afile.txt"], ["--out", "afile.txt", "a folder"]),
+    (
+        ["report", "--period", "2024", "--targets", "{d}/gbk.csv"],
+        ["--targets", "gbk.csv", "row 2", "UTF-8"],
+    ),
+    (["report", "--period", "2024", "--template", "{d}/afile.txt"], ["--template", "folder"]),
     # the database URL
     (["--db", PG_DOWN, "entities"], ["cannot connect", "127.0.0.1:1", "server is running"]),
     (["--db", "nonsense", "entities"], ["bad database URL 'nonsense'"]),

@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from esgledger.cli.app import app, console, emit_json, err_console, state
+from esgledger.cli.paths import input_text, output_folder
 from esgledger.errors import ReportError
 
 __all__ = ["init_template_cmd", "report_app", "report_cmd"]
@@ -74,9 +75,14 @@ def report_cmd(
             raise ReportError(
                 f"bad report date {report_date!r}", hint="write it as YYYY-MM-DD"
             ) from None
-    for path, what in ((template, "template folder"), (targets, "targets file")):
-        if path is not None and not path.exists():
-            raise ReportError(f"{what} {path} does not exist")
+    if template is not None and not template.is_dir():
+        raise ReportError(
+            f"--template {str(template)!r}: expected a template folder "
+            "(make one with: esgledger report init-template DIR)"
+        )
+    if targets is not None:
+        input_text("--targets", targets, "a targets file (YAML, UTF-8)")
+    output_folder("--out", out)
 
     from esgledger.report.build import build_report
     from esgledger.store import Ledger
@@ -125,5 +131,6 @@ def init_template_cmd(
     """
     from esgledger.report.definition import copy_default_template
 
+    output_folder("DIRECTORY", directory)
     copy_default_template(directory)
     console.print(f"template copied to {directory}")
