@@ -28,7 +28,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# soft_wrap: messages name files and paths; never break them with inserted newlines
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class State:
