@@ -108,6 +108,9 @@ def test_cli_demo(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture
     assert (electricity["value"], electricity["unit"]) == (pytest.approx(819_687), "MWh")
     assert (out / "summary.json").is_file()
 
+    assert run([*args, "--format", "none", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["extras"]["runs"] == data["extras"]["runs"]  # identical runs are not stored twice
     assert run([*args, "--format", "none"]) == 0
     text = capsys.readouterr().out
     assert "819,687" in text and "headline figures" in text

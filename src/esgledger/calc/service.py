@@ -58,9 +58,13 @@ def run_and_store(
     boundary: Boundary = "operational",
     gwp: str = "AR6",
     steam_method: str = "enthalpy",
+    reuse: bool = False,
 ) -> tuple[int, RunResult]:
-    """Compute from the ledger and store the run and its results; return (run id, result)."""
+    """Compute from the ledger and store the run and its results; return (run id, result).
+
+    ``reuse`` returns an identical stored run instead of storing a new one.
+    """
     result = compute_ledger(
         ledger, periods=periods, boundary=boundary, gwp=gwp, steam_method=steam_method
     )
-    return save_run(ledger, result, actor=actor), result
+    return save_run(ledger, result, actor=actor, reuse=reuse), result

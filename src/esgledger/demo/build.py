@@ -190,7 +190,7 @@ def _step_compute(ctx: DemoContext) -> None:
         return
     runs: dict[str, int] = {}
     for boundary in ("operational", "financial", "equity"):
-        run_id, _ = run_and_store(ctx.ledger, actor=ACTOR, boundary=boundary)
+        run_id, _ = run_and_store(ctx.ledger, actor=ACTOR, boundary=boundary, reuse=True)
         runs[boundary] = run_id
     ctx.extras["runs"] = runs
 

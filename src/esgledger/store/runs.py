@@ -61,14 +61,36 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def save_run(ledger: Ledger, result: RunResult, *, actor: str) -> int:
-    """Store ``result`` (run metadata and every value) in one transaction; return the run id."""
+def save_run(ledger: Ledger, result: RunResult, *, actor: str, reuse: bool = False) -> int:
+    """Store ``result`` (run metadata and every value) in one transaction; return the run id.
+
+    With ``reuse``, a stored run of the same inputs, options, factor and code
+    versions and the same results is returned instead of storing it again (so
+    re-running the demo changes nothing).
+    """
     check_actor(actor)
     canonical = result.to_json()
     result_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     periods = result.options.get("periods")
     periods_text = ",".join(str(p) for p in periods) if isinstance(periods, list) else ""
     with ledger.transaction() as conn:
+        if reuse:
+            same = conn.execute(
+                select(calc_runs.c.id)
+                .where(
+                    calc_runs.c.boundary == result.boundary,
+                    calc_runs.c.gwp == result.gwp,
+                    calc_runs.c.periods == periods_text,
+                    calc_runs.c.inputs_hash == result.inputs_hash,
+                    calc_runs.c.factor_version == result.factor_version,
+                    calc_runs.c.code_version == result.code_version,
+                    calc_runs.c.result_hash == result_hash,
+                )
+                .order_by(calc_runs.c.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            if same is not None:
+                return int(same)
         run_id = conn.execute(
             calc_runs.insert()
             .values(
