@@ -130,3 +130,16 @@ def test_risks_import_show_export(db, tmp_path, capsys):
     capsys.readouterr()
     assert cli(db, "risks", "show", "--json") == 0
     assert json.loads(capsys.readouterr().out)["items"] == data["items"]
+
+
+def test_paths_with_brackets_are_printed_as_they_are(db, tmp_path, capsys):
+    # "[/]" in a folder name is not rich markup: the command must not crash after its work
+    with Ledger.open(db) as ledger:
+        load_demo(ledger)
+    folder = tmp_path / "a[/]b"
+    folder.mkdir(parents=True)
+    heat = folder / "heat.svg"
+    assert cli(db, "risks", "show", "--heatmap", str(heat)) == 0
+    assert f"heat map written to {heat}" in capsys.readouterr().out
+    assert cli(db, "risks", "export", "--format", "csv", "--out", str(folder / "reg")) == 0
+    assert str(folder / "reg" / "risks.csv") in capsys.readouterr().out

@@ -123,6 +123,55 @@ def test_export_import_is_the_identity_for_the_demo(tmp_path, fmt):
     assert read_register(paths) == reg
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_neutralises_formulas_in_csv_and_xlsx(tmp_path, fmt):
+    import csv
+
+    from openpyxl import load_workbook
+
+    evil = ClimateItem(
+        code="R1",
+        category="physical_acute",
+        title_en='=HYPERLINK("http://evil.example","x")',
+        title_zh="@SUM(1)",
+        description_en="+cmd|' /C calc'!A0",
+        description_zh="-rising costs",
+        horizons=("short",),
+        likelihood=3,
+        magnitude=2,
+        owner="'=already quoted",
+    )
+    reg = ClimateRegister((evil,), (Horizon("short", 2025, 2027),))
+    paths = write_register(reg, tmp_path / ("reg" if fmt == "csv" else "reg.xlsx"), fmt)
+    if fmt == "csv":
+        with paths[0].open(encoding="utf-8", newline="") as fh:
+            cells = [c for r in csv.reader(fh) for c in r]
+    else:
+        ws = load_workbook(paths[0])["risks"]
+        assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
+        cells = [c for r in ws.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+    # a spreadsheet opening the export runs nothing: every such text starts with '
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t")]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert "''=already quoted" in cells
+    assert read_register(paths) == reg  # and import gives the stored text back
+
+
+def test_control_characters_are_refused_in_every_file(tmp_path):
+    a = tmp_path / "risks.csv"
+    a.write_text(HEAD + row(description_en="Hot\x01day"), encoding="utf-8")
+    b = tmp_path / "horizons.csv"
+    b.write_text("horizon,from_year,to_year\nshort,2025,2027\x07\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as exc:
+        read_register([a, b])
+    assert [str(p) for p in exc.value.problems] == [
+        "risks.csv, row 2, column description_en: got 'U+0001'; "
+        "expected text without control characters",
+        "horizons.csv, row 2, column to_year: got 'U+0007'; "
+        "expected text without control characters",
+    ]
+
+
 text_st = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(
     str.strip
 )

@@ -187,6 +187,22 @@ def test_questionnaire_round_trip(tmp_path):
     assert res.topic(topics[0].code).tier == "highly material"
 
 
+def test_questionnaire_writes_names_as_text_never_formulas(tmp_path):
+    topics = [Topic("t1", '=HYPERLINK("http://evil.example","x")', "@SUM(1)", "E")]
+    groups = [Group("A", "-2+3", "+甲", 1.0)]
+    path = write_questionnaire(tmp_path / "q.xlsx", topics, groups, year=2024, respondent="=p1")
+    wb = load_workbook(path)
+    cells = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r]
+    assert all(c.data_type != "f" for c in cells)
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not [t for t in texts if t[:1] in ("=", "+", "-", "@")]
+    ws = wb["responses"]
+    ws["B2"], ws["F2"], ws["G2"] = "A", 4, 3
+    wb.save(path)
+    batch = read_survey_files([path], known_topics=topics, known_groups=groups)
+    assert [(r.respondent, r.topic) for r in batch.responses] == [("=p1", "t1")]
+
+
 def test_questionnaire_bad_cell_is_reported(tmp_path):
     path = write_questionnaire(tmp_path / "q.xlsx", TOPICS, GROUPS, year=2024)
     wb = load_workbook(path)

@@ -272,12 +272,6 @@ def test_breakdown_per_source_scope_and_gas():
 
 # --- properties ----------------------------------------------------------------------
 
-_tree = st.lists(
-    st.tuples(st.integers(0, 100), st.sampled_from(["operational", "financial", "none"])),
-    min_size=1,
-    max_size=6,
-)
-
 
 @settings(max_examples=40, deadline=None)
 @given(
@@ -319,21 +313,20 @@ def test_equity_share_is_the_product_of_ownership(owns, amount):
     assert got <= (op.value or 0) + 1e-9
 
 
+# MWh per unit, by hand: 1 kWh = 0.001 MWh, 1 GWh = 1,000 MWh, 1 万千瓦时 = 10^4 kWh = 10 MWh
+_MWH_PER = {"kWh": 1e-3, "MWh": 1.0, "GWh": 1e3, "万千瓦时": 10.0, "兆瓦时": 1.0}
+
+
 @settings(max_examples=30, deadline=None)
-@given(
-    amount=st.floats(0.001, 1e6),
-    unit=st.sampled_from(["kWh", "MWh", "GWh", "万千瓦时", "兆瓦时"]),
-)
+@given(amount=st.floats(0.001, 1e6), unit=st.sampled_from(sorted(_MWH_PER)))
 def test_unit_invariance(amount, unit):
     ents = [Entity("E", "E", "E", None, "group", None, "operational", "CN-NM")]
     mwh = convert(amount, unit, "MWh")
+    assert math.isclose(mwh, amount * _MWH_PER[unit], rel_tol=1e-12)
     via = [Observation("E", "2022", "energy.electricity.purchased", mwh, "MWh", str(amount), unit)]
-    direct = [Observation("E", "2022", "energy.electricity.purchased", mwh, "MWh", str(mwh), "MWh")]
     a = compute(ents, via).value("ghg.scope2.location", "E", 2022).value
-    b = compute(ents, direct).value("ghg.scope2.location", "E", 2022).value
-    assert a == b
-    # 2022 Inner Mongolia 0.6849 tCO2/MWh
-    assert math.isclose(a or 0, mwh * 0.6849, rel_tol=1e-11, abs_tol=1e-12)
+    # 2022 Inner Mongolia 0.6849 tCO2/MWh (MEE/NBS), applied to the hand-converted MWh
+    assert math.isclose(a or 0, amount * _MWH_PER[unit] * 0.6849, rel_tol=1e-11, abs_tol=1e-12)
 
 
 @pytest.mark.parametrize("boundary", ["operational", "financial", "equity"])
@@ -358,6 +351,27 @@ def test_every_metric_explains_and_adds_up(boundary):
 def test_a_year_without_observations_gives_an_empty_run():
     # regression: an empty selection once crashed inside polars (a String "year" column)
     run = compute(entities(), observations(), periods=[1999])
-    assert run.values == [] or all(v.value is None for v in run.values)
+    assert run.values == ()
+    assert run.frame().height == 0
     empty = compute(entities(), [], periods=[2024])
-    assert empty.values == [] or all(v.value is None for v in empty.values)
+    assert empty.values == ()
+
+
+def test_engine_packages_import_no_storage_or_adapters():
+    # DESIGN.md: calc and quality take plain data; only store speaks SQL; cli/web/report are
+    # callers, never callees. (esgledger.calc.service is the ledger-reading helper, outside.)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import esgledger.calc, esgledger.calc.targets, esgledger.calc.formula\n"
+        "import esgledger.quality, esgledger.catalog.factors\n"
+        "bad = ('sqlalchemy', 'psycopg', 'esgledger.store', 'esgledger.cli', 'esgledger.web',\n"
+        "       'esgledger.report', 'esgledger.calc.service')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(bad)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

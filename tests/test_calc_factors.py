@@ -288,3 +288,101 @@ def test_bad_periods_are_calc_errors():
     for bad in ("2024-13", "24", "2024-1", "2024/03"):
         with pytest.raises(CalcError, match="bad period"):
             compute(one_entity(), [obs("E", bad, "fuel.coke", 1.0, "t")])
+
+
+# --- every default value against the reference sheet (FACTORS.md), typed by hand -------------
+
+# GB/T 2589-2020 Annex A, kgce per kg / per m3 / per kWh / per MJ
+_REF_TCE = {
+    "fuel.raw_coal": (0.7143, "kgce/kg"),
+    "fuel.washed_coal": (0.9000, "kgce/kg"),
+    "fuel.coke": (0.9714, "kgce/kg"),
+    "fuel.crude_oil": (1.4286, "kgce/kg"),
+    "fuel.fuel_oil": (1.4286, "kgce/kg"),
+    "fuel.gasoline": (1.4714, "kgce/kg"),
+    "fuel.kerosene": (1.4714, "kgce/kg"),
+    "fuel.diesel": (1.4571, "kgce/kg"),
+    "fuel.lpg": (1.7143, "kgce/kg"),
+    "fuel.refinery_dry_gas": (1.5714, "kgce/kg"),
+    "fuel.natural_gas": (1.2143, "kgce/m3"),
+    "fuel.coke_oven_gas": (0.5714, "kgce/m3"),
+    "energy.electricity": (0.1229, "kgce/kWh"),
+    "energy.heat": (0.03412, "kgce/MJ"),
+    "energy.steam.purchased": (0.1286, "kgce/kg"),  # legacy table (secondary source)
+}
+# China enterprise GHG accounting guidelines: NCV (GJ/t or GJ/10^4 m3), tC/TJ, oxidation
+_REF_FUELS = {
+    "fuel.raw_coal": (20.908, 26.37, 0.94),
+    "fuel.coke": (28.435, 29.50, 0.93),
+    "fuel.gasoline": (43.070, 18.90, 0.98),
+    "fuel.diesel": (42.652, 20.20, 0.98),
+    "fuel.natural_gas": (389.31, 15.30, 0.99),  # per 10^4 m3
+    "fuel.coke_oven_gas": (179.81, 13.58, 0.99),  # per 10^4 m3
+}
+# MEE/NBS location-based grid factors, tCO2/MWh, (2021, 2022, 2023); None = not published
+_REF_GRID = {
+    "CN": (0.5568, 0.5366, 0.5306),
+    "CN-GRID-N": (0.7120, 0.6776, 0.6361),
+    "CN-GRID-NE": (0.6012, 0.5564, 0.5122),
+    "CN-GRID-E": (0.5992, 0.5617, 0.5500),
+    "CN-GRID-C": (0.5354, 0.5395, 0.5271),
+    "CN-GRID-NW": (0.5951, 0.5857, 0.5543),
+    "CN-GRID-S": (0.4326, 0.3869, 0.4042),
+    "CN-GRID-SW": (0.2113, 0.2268, 0.2472),
+    "CN-NM": (0.7025, 0.6849, None),
+    "CN-HE": (0.7901, 0.7252, None),
+    "CN-SX": (0.7222, 0.7096, None),
+    "CN-TJ": (0.7355, 0.7041, None),
+    "CN-BJ": (0.5688, 0.558, None),
+    "CN-JX": (0.5835, 0.5752, None),
+}
+
+
+def _default(kind: str, subject: str, region: str = "", year: int | None = None) -> Factor:
+    found = [
+        f
+        for f in load_factors().factors
+        if f.kind == kind and f.subject == subject and f.region == region and f.year_from == year
+    ]
+    assert len(found) == 1, (kind, subject, region, year, found)
+    return found[0]
+
+
+def test_default_values_match_the_reference_sheet():
+    for subject, (value, unit) in _REF_TCE.items():
+        f = _default("tce", subject)
+        assert f.value == value, subject
+        assert math.isclose(convert(1.0, f.unit, unit), 1.0), (subject, f.unit)
+    for subject, (ncv, carbon, oxidation) in _REF_FUELS.items():
+        per = "GJ/(1e4*m**3)" if subject.endswith("gas") else "GJ/t"
+        assert (_default("ncv", subject).value, _default("ncv", subject).unit) == (ncv, per)
+        assert _default("carbon_content", subject).value == carbon, subject
+        assert _default("oxidation", subject).value == oxidation, subject
+    published = set()
+    for region, values in _REF_GRID.items():
+        for year, value in zip((2021, 2022, 2023), values, strict=True):
+            if value is None:
+                continue
+            f = _default("grid", "energy.electricity", region, year)
+            assert (f.value, f.year_to) == (value, year), (region, year)
+            published.add((region, year))
+    rows = {(f.region, f.year_from) for f in load_factors().search(kind="grid")}
+    assert rows == published  # no grid row that the sheet does not have
+    # residual mix 2022 0.5856, 2023 0.6096; heat 0.11 tCO2/GJ; steam 2,777 and 83.74 kJ/kg
+    assert _default("residual", "energy.electricity", "CN", 2022).value == 0.5856
+    assert _default("residual", "energy.electricity", "CN", 2023).value == 0.6096
+    assert _default("heat", "energy.heat").value == 0.11
+    assert _default("steam_enthalpy", "energy.steam.purchased").value == 2777
+    assert _default("steam_feedwater", "energy.steam.purchased").value == 83.74
+    # IPCC 2006 Vol. 2 Table 2.3, kg/TJ: coal 10 / 1.5, oil products 3 / 0.6, gas 1 / 0.1
+    for subject, (ch4, n2o) in {
+        "fuel.raw_coal": (10, 1.5),
+        "fuel.coke": (10, 1.5),
+        "fuel.gasoline": (3, 0.6),
+        "fuel.diesel": (3, 0.6),
+        "fuel.fuel_oil": (3, 0.6),
+        "fuel.natural_gas": (1, 0.1),
+        "fuel.coke_oven_gas": (1, 0.1),
+    }.items():
+        assert (_default("ch4", subject).value, _default("n2o", subject).value) == (ch4, n2o)
+        assert _default("ch4", subject).unit == "kg/TJ"

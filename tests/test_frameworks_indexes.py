@@ -141,17 +141,6 @@ def test_metric_needs_every_group() -> None:
     assert available_codes(set()) == frozenset()
 
 
-def test_pages_are_filled_from_the_first_located_section() -> None:
-    index = build_index("gri", DEFAULT_OUTLINE, ALL_DATA)
-    paged = index.with_pages({"governance.structure": 21, "social.employees": 40})
-    line = _line(paged, "405-1")  # mapped to governance.structure then social.employees
-    assert line.sections == ("governance.structure", "social.employees")
-    assert line.page == 21
-    assert _line(paged, "2-1").page is None  # "about" has no page in this map
-    assert _line(paged, "2-21").page is None  # omitted
-    assert _line(index, "405-1").page is None  # the original is unchanged
-
-
 @dataclass(frozen=True)
 class _Text:
     en: str

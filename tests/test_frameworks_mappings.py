@@ -35,8 +35,8 @@ def test_every_mapping_target_exists() -> None:
 
 
 def test_mapped_sections_exist_in_the_report_template() -> None:
-    # The built-in template once it exists; the proposed outline until then.
     ids = [s.id for s in template_outline()]
+    assert {s.id for s in DEFAULT_OUTLINE} <= set(ids)
     problems = check_references(section_ids=ids)
     assert problems == [], "\n".join(str(p) for p in problems)
 

@@ -287,3 +287,20 @@ def test_peers_equal_up_to_rounding_are_not_outliers() -> None:
         water = 13.99 * reo * (1 + (1e-15 if code == "F" else 0))
         rows += [obs(code, "2023", "production.reo", reo), obs(code, "2023", "water.fresh", water)]
     assert only(run(rows, ents, config=CheckConfig()), "peer_outlier") == []
+
+
+def test_every_rule_names_catalogue_codes() -> None:
+    # a rule whose codes are absent from the data never fires, so a misspelt code would
+    # silently switch the rule off: every code must be in the catalogue, with a whole
+    # and its parts in the same dimension
+    from esgledger.calc.formula import parse
+    from esgledger.quality.rules import DEFAULT_PEER_METRICS, PART_OF, SUM_OF
+    from esgledger.units import convert
+
+    pairs = [*PART_OF, *((p, w) for w, parts in SUM_OF for p in parts)]
+    for part, whole in pairs:
+        assert part in IND and whole in IND, (part, whole)
+        convert(1.0, IND[part].unit, IND[whole].unit)  # UnitError if not comparable
+    for name, definition in DEFAULT_PEER_METRICS.items():
+        missing = parse(definition.formula).references - set(IND)
+        assert not missing, (name, missing)

@@ -148,6 +148,29 @@ def test_placeholder_output_is_escaped(tmp_path):
     assert "&amp; Co" in prose.html
 
 
+@pytest.mark.parametrize("forged", ["\ue000F9999\ue001", "\ue000F0001\ue001"])
+def test_names_cannot_forge_or_break_a_figure(tmp_path, forged):
+    # The narrative marks a figure with two private-use characters; a company or
+    # entity name holding them must neither crash the report (an unknown id) nor
+    # print a figure nobody placed there (a known id).
+    data = sample_data()
+    data.company_en = f"ACME{forged}"
+    data.entity_names["HEFA"] = (f"Hefa{forged}", "和发")
+    report, prose = compose_text(
+        tmp_path, '{{ fig("fuel.diesel") }} {{ company }} {{ entity("HEFA") }}', data=data
+    )
+    assert prose.html.count('class="fig"') == 1  # only the placeholder's figure
+    assert "ACMEF" in prose.html and "HefaF" in prose.html
+    assert [r.figure for item in prose.items for r in item.runs if r.figure] == ["F0001"]
+    assert list(report.figures) == ["F0001"]
+
+
+def test_a_forged_mark_in_the_template_is_dropped(tmp_path):
+    _, prose = compose_text(tmp_path, 'a {{ "\\ue000F0042\\ue001" }} b')
+    assert "a  b" in prose.html
+    assert 'class="fig"' not in prose.html
+
+
 def test_sandbox_blocks_python_internals(tmp_path):
     with pytest.raises(ReportError, match="sections/en/one.md"):
         compose_text(tmp_path, "{{ ''.__class__.__mro__[1].__subclasses__() }}")
@@ -295,3 +318,31 @@ def test_group_figures_follow_the_consolidation_boundary():
     # financial control adds B: 10 + 100 + 50 MWh
     assert financial.get("energy.electricity.purchased", 2024).value == 160
     assert financial.get("employees.total", 2024).value == 7
+
+
+def test_a_chart_never_stacks_bars_of_different_units(tmp_path):
+    from esgledger.report.data import Datum
+    from report_helpers import ROOT
+
+    yaml_text = """
+title: {en: ESG Report, zh: ESG报告}
+sections:
+  - id: s1
+    title: {en: One, zh: 一}
+    blocks:
+      - chart:
+          type: energy_mix
+          title: {en: Fuels, zh: 燃料}
+          metrics: [fuel.coke, fuel.diesel]
+"""
+    data = sample_data()
+    # coke: 2023 in t, 2024 in kg; one axis cannot show both, so coke is left out
+    data.add(Datum("fuel.coke", ROOT, "2023", 5.0, "t"))
+    data.add(Datum("fuel.coke", ROOT, "2024", 4000.0, "kg"))
+    tpl = make_template(tmp_path, yaml_text, {})
+    report = compose_report(load_definition(tpl), data, "en", DAY)
+    (chart,) = report.sections[0].blocks
+    assert isinstance(chart, Chart)
+    assert [s.values for s in chart.series] == [(944.0, 1065.0, 931.0)]  # seed diesel, t
+    assert chart.unit == "t"
+    assert any("fuel.coke left out of the chart: unit differs" in w for w in report.warnings)

@@ -125,6 +125,17 @@ def test_init_template_copies_an_editable_template(tmp_path, capsys):
     assert "not empty" in capsys.readouterr().err
 
 
+def test_paths_are_printed_as_they_are(demo_url, tmp_path, capsys):
+    # "[/]" in a folder name is not rich markup: the command must not crash after its work
+    dest = tmp_path / "tpl[/]a"
+    assert run(["report", "init-template", str(dest)]) == 0
+    assert f"template copied to {dest}" in capsys.readouterr().out
+    out = tmp_path / "out[/]b"
+    args = ["--db", demo_url, "report", "--period", "2024", "--lang", "en", "--format", "html"]
+    assert run([*args, "--out", str(out)]) == 0
+    assert f"wrote {out / 'esg-report-2024-en.html'}" in capsys.readouterr().out
+
+
 def test_an_edited_template_changes_the_report(demo_url, tmp_path):
     dest = tmp_path / "tpl"
     run(["report", "init-template", str(dest)])

@@ -68,6 +68,45 @@ def test_html_is_byte_identical_across_runs(publication):
     assert render_html(again, "en") == first
 
 
+_DIGESTS = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+from report_helpers import sample_data
+from esgledger.report.build import compose_publication
+from esgledger.report.definition import load_definition
+from esgledger.report.render.html import render_html
+from esgledger.report.render.xlsx import render_xlsx_bytes
+pub = compose_publication(load_definition(), sample_data(), ["en", "zh"])
+for lang in ("en", "zh"):
+    print(hashlib.sha256(render_html(pub, lang).encode()).hexdigest())
+    print(hashlib.sha256(render_xlsx_bytes(pub, lang)).hexdigest())
+"""
+
+
+@pytest.mark.slow
+def test_html_and_xlsx_are_byte_identical_across_processes():
+    # In one process every set and dict iterates in the same order; a fresh process with
+    # another hash seed shows whether any output depends on that order.
+    import os
+    import sys
+    from pathlib import Path
+
+    tests = str(Path(__file__).parent)
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _DIGESTS, tests],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        runs.append(done.stdout.split())
+    assert len(runs[0]) == 4
+    assert runs[0] == runs[1]
+
+
 def test_svg_ids_are_unique_on_the_page(publication):
     html = render_html(publication, "en")
     ids = re.findall(r'\sid="([^"]+)"', html)

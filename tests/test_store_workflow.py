@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from esgledger.errors import LockedError, StorageError
+from esgledger.errors import LockedError, NotFoundError, StorageError
 from esgledger.store import approve, locks, review, submit
 from store_helpers import batch, obs
 
@@ -57,8 +57,8 @@ def test_approve_needs_every_value_reviewed(filled):
 
 
 def test_steps_only_move_from_the_previous_status(filled):
-    assert review(filled, period="2024", actor="bob").changed == 0  # nothing submitted yet
     n = len(filled.audit_events())
+    assert review(filled, period="2024", actor="bob").changed == 0  # nothing submitted yet
     assert len(filled.audit_events()) == n  # a no-op writes no event
     assert submit(filled, period="2024-02", actor="alice").changed == 1
     assert submit(filled, period="2024", entity="JV", actor="alice").changed == 1
@@ -145,3 +145,26 @@ def test_month_lock_covers_only_that_month(filled):
 def test_bad_period_rejected(filled):
     with pytest.raises(StorageError, match="bad period '24'"):
         submit(filled, period="24", actor="a")
+
+
+def test_a_lock_on_one_entity_does_not_block_the_others(filled):
+    """Submitting a year for all entities moves the unlocked drafts and skips SUB's locked ones."""
+    for step in (submit, review, approve):
+        step(filled, period="2024", entity="SUB", actor="carol")
+    s = submit(filled, period="2024", actor="alice")
+    assert s.changed == 1  # JV's 2024 draft; SUB's two 2024 rows stay approved
+    assert _statuses(filled, year=2024) == [
+        ("JV", "2024", "submitted"),
+        ("SUB", "2024", "approved"),
+        ("SUB", "2024-02", "approved"),
+    ]
+    with pytest.raises(LockedError, match="cannot review: 2 observation"):
+        review(filled, period="2024", entity="SUB", actor="bob")  # only locked rows in scope
+
+
+def test_a_scope_without_observations_is_never_locked(filled):
+    with pytest.raises(NotFoundError, match="nothing to approve: no observations for 2042 of SUB"):
+        approve(filled, period="2042", entity="SUB", actor="carol")
+    with pytest.raises(NotFoundError, match="nothing to approve: no observations for 2024-07\n"):
+        approve(filled, period="2024-07", actor="carol")
+    assert locks(filled) == []

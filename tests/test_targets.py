@@ -6,7 +6,7 @@ import pytest
 
 from esgledger.calc.formula import Value
 from esgledger.calc.targets import Target, assess_targets, load_targets
-from esgledger.errors import ValidationError
+from esgledger.errors import UnitError, ValidationError
 
 CAP = """
 version: 1
@@ -236,8 +236,34 @@ def test_demo_targets_file_is_valid() -> None:
     from importlib import resources
 
     demo = resources.files("esgledger").joinpath("demo/data/targets.yaml")
-    if not demo.is_file():
-        pytest.skip("the demo data set has no targets.yaml yet")
+    assert demo.is_file()  # the demo carries the seed's 2025 targets (issue 3, item 8)
     targets = load_targets(demo.read_text(encoding="utf-8"), file="demo/data/targets.yaml")
-    assert targets
-    assert all(t.target_year > t.baseline_year for t in targets)
+    by_id = {t.id: t for t in targets}
+    # the seed's "2025 Energy Saving Targets" and "2025 Low-carbon Targets":
+    # < 285,200 tce for 11 key entities; energy intensity of 7 key entities -6 % year on year;
+    # carbon intensity of 7 key entities < 2.956 tCO2/tREO, smelting and separation <= 2.63
+    cap = by_id["energy-cap-11-key-2025"]
+    assert (cap.target_value, cap.unit, len(cap.entities)) == (285_200, "tce", 11)
+    energy = by_id["energy-intensity-7-key-2025"]
+    assert (energy.change_pct, energy.unit, len(energy.entities)) == (-6, "kgce/tREO", 7)
+    assert by_id["carbon-intensity-7-key-2025"].target_value == 2.956
+    assert by_id["carbon-intensity-smelting-separation-2025"].target_value == 2.63
+    assert all((t.baseline_year, t.target_year) == (2024, 2025) for t in targets)
+
+
+def test_unit_of_the_wrong_kind_names_the_target() -> None:
+    # energy.total_tce asked for in m3: the error says which target of the file is wrong
+    t = Target(
+        id="energy-cap",
+        metric="energy.total_tce",
+        kind="absolute",
+        entities=("A",),
+        baseline_year=2023,
+        target_year=2025,
+        target_value=5,
+        unit="m3",
+    )
+    with pytest.raises(UnitError) as err:
+        assess_targets([t], {("energy.total_tce", "A", 2024): Value(1, "tce")})
+    assert err.value.message.startswith("target 'energy-cap' (energy.total_tce): unit 'tce'")
+    assert "'m3'" in err.value.message

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from esgledger.assess.tables import Table, check_code, read_tables, require_columns, write_csv
+from esgledger.assess.tables import (
+    Table,
+    check_code,
+    neutralise,
+    read_tables,
+    require_columns,
+    write_csv,
+)
 from esgledger.errors import EsgError, Problem, ValidationError
 
 __all__ = [
@@ -398,7 +405,12 @@ def read_register(
     horizon_tables: list[Table] = []
     for p in paths:
         found = False
-        for t in read_tables(p):
+        try:
+            tables = read_tables(p)
+        except ValidationError as exc:  # list every file's problems, not the first file's
+            problems += exc.problems
+            continue
+        for t in tables:
             if "horizon" in t.columns and "from_year" in t.columns:
                 horizon_tables.append(t)
                 found = True
@@ -463,11 +475,6 @@ def _row(i: ClimateItem) -> list[str]:
     ]
 
 
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in text cells."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "'"} else text
-
-
 def write_register(register: ClimateRegister, out: str | Path, fmt: str = "csv") -> list[Path]:
     """Export the register: ``csv`` writes ``risks.csv`` and ``horizons.csv`` into the
     folder ``out``; ``xlsx`` writes one workbook with sheets ``risks`` and ``horizons``."""
@@ -487,7 +494,7 @@ def write_register(register: ClimateRegister, out: str | Path, fmt: str = "csv")
         ws.title = "risks"
         ws.append(list(RISK_COLUMNS))
         for i in register.items:
-            cells: list[object] = [_safe(c) for c in _row(i)]
+            cells: list[object] = [neutralise(c) for c in _row(i)]
             cells[7], cells[8] = i.likelihood, i.magnitude
             for k, v in zip(
                 range(9, 13),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from esgledger.assess.materiality import ExpertScore, Group, Response
-from esgledger.assess.tables import Table, check_code, read_tables, require_columns
+from esgledger.assess.tables import Table, check_code, neutralise, read_tables, require_columns
 from esgledger.assess.topics import Topic, parse_topics
 from esgledger.errors import Problem, ValidationError
 
@@ -250,8 +250,13 @@ def read_survey_files(
     problems: list[Problem] = []
     tables: dict[str, list[Table]] = {"topics": [], "groups": [], "responses": [], "expert": []}
     for path in paths:
+        try:
+            tables_read = read_tables(path)
+        except ValidationError as exc:  # list every file's problems, not the first file's
+            problems += exc.problems
+            continue
         found = False
-        for t in read_tables(path):
+        for t in tables_read:
             kind = _kind(t)
             if kind and kind != "topics" and topics_only:
                 problems.append(
@@ -378,8 +383,9 @@ def write_questionnaire(
     for cell in rs[1]:
         cell.font = Font(bold=True)
         cell.fill = head_fill
+    who, grp = neutralise(respondent), neutralise(group)  # names are text, never formulas
     for t in topics:
-        rs.append([respondent, group, t.code, t.name_en, t.name_zh, None, None])
+        rs.append([who, grp, t.code, neutralise(t.name_en), neutralise(t.name_zh), None, None])
     n = len(topics) + 1
     for row in rs.iter_rows(min_row=2, max_row=n):
         for cell in row:
@@ -406,7 +412,7 @@ def write_questionnaire(
     gs = wb.create_sheet("groups")
     gs.append(["code", "name_en", "name_zh"])
     for g in groups:
-        gs.append([g.code, g.name_en, g.name_zh])
+        gs.append([neutralise(g.code), neutralise(g.name_en), neutralise(g.name_zh)])
     gs.protection.sheet = True
     wb.active = 1
     out = Path(path)

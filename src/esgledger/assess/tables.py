@@ -3,12 +3,20 @@
 A table is a header plus rows of text cells. Rows carry their 1-based
 spreadsheet row number (the header is row 1), so every :class:`Problem` can
 name the row a user sees in Excel.
+
+Text that a spreadsheet would run as a formula (it starts with ``= + - @``, a
+tab or a carriage return) is written with a leading apostrophe, in CSV and
+XLSX alike; reading removes one leading apostrophe before such a character or
+before another apostrophe (the rule of ``esgledger.intake.cells``), so export
+then import gives back the same text. Control characters are refused on
+reading: no report format could print them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +27,15 @@ __all__ = [
     "Row",
     "Table",
     "check_code",
+    "neutralise",
     "read_tables",
     "require_columns",
+    "restore",
     "write_csv",
 ]
+
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -54,26 +67,41 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _unescape(text: str) -> str:
-    """Undo the ``'`` a workbook export puts before text that looks like a formula."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@'" else text
+def neutralise(text: str) -> str:
+    """Text safe in a spreadsheet cell: a leading ``'`` before a formula trigger."""
+    if text[:1] in FORMULA_TRIGGERS or (
+        text[:1] == "'" and len(text) > 1 and (text[1] in FORMULA_TRIGGERS or text[1] == "'")
+    ):
+        return "'" + text
+    return text
 
 
-def _from_records(
-    file: str, name: str, records: Sequence[Sequence[object]], *, xlsx: bool = False
-) -> Table:
+def restore(text: str) -> str:
+    """Undo :func:`neutralise` (also what a user's own leading apostrophe means)."""
+    if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_TRIGGERS or text[1] == "'"):
+        return text[1:]
+    return text
+
+
+def _from_records(file: str, name: str, records: Sequence[Sequence[object]]) -> Table:
     if not records:
         return Table(file, name, (), ())
     header = tuple(_cell_text(c).strip().lstrip("\ufeff").lower() for c in records[0])
     rows: list[Row] = []
+    problems: list[Problem] = []
     for i, rec in enumerate(records[1:], start=2):
-        texts = [_cell_text(c) for c in rec]
-        if xlsx:
-            texts = [_unescape(t) for t in texts]
+        texts = [restore(_cell_text(c)) for c in rec]
         if not any(t.strip() for t in texts):
             continue
         cells = {col: (texts[j] if j < len(texts) else "") for j, col in enumerate(header) if col}
+        for col, text in cells.items():
+            bad = _CONTROL.search(text)
+            if bad:
+                code = f"U+{ord(bad.group()):04X}"
+                problems.append(Problem(file, i, col, code, "text without control characters"))
         rows.append(Row(i, cells))
+    if problems:
+        raise ValidationError(problems)
     return Table(file, name, tuple(c for c in header if c), tuple(rows))
 
 
@@ -110,7 +138,7 @@ def read_tables(path: str | Path) -> list[Table]:
             tables = []
             for ws in wb.worksheets:
                 records = [list(r) for r in ws.iter_rows(values_only=True)]
-                tables.append(_from_records(file, ws.title.strip().lower(), records, xlsx=True))
+                tables.append(_from_records(file, ws.title.strip().lower(), records))
             return tables
         finally:
             wb.close()
@@ -152,9 +180,11 @@ def check_code(
 
 
 def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """Write a UTF-8 CSV file (no BOM, ``\\n`` line ends) with a header."""
+    """Write a UTF-8 CSV file (no BOM, ``\\n`` line ends) with a header; text neutralised."""
     with Path(path).open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(
+                ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row]
+            )

@@ -335,16 +335,14 @@ class RunResult:
                         "notes": list(coef.notes),
                     }
                 )
-            total = own.get((ent_code, year), {}).get(column, 0.0) if column != "s2mkt" else None
+            totals = own.get((ent_code, year), {})
+            total = float(totals.get(column, 0.0))  # for s2mkt: after the clamp below
             notes: list[str] = []
-            if column == "s2mkt":
-                o = own.get((ent_code, year), {})
-                total = o.get("s2mkt", 0.0)
-                if o.get("mkt_clamped"):
-                    notes.append(
-                        "green electricity exceeds purchased electricity: the market-based "
-                        "electricity figure is set to 0, not below"
-                    )
+            if column == "s2mkt" and totals.get("mkt_clamped"):
+                notes.append(
+                    "green electricity exceeds purchased electricity: the market-based "
+                    "electricity figure is set to 0, not below"
+                )
             if metric.startswith("ghg.scope3.cat"):
                 total = float(sum(o["contribution"] for o in observations))
             entities.append(
@@ -359,7 +357,7 @@ class RunResult:
                     ]
                     or [{"entity": ent_code, "share": 1.0, "reason": "the entity itself"}],
                     "value": total,
-                    "consolidated": None if total is None else share * total,
+                    "consolidated": share * total,
                     "unit": unit,
                     "notes": notes,
                     "observations": observations,

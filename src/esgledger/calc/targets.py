@@ -438,9 +438,16 @@ def assess_targets(
     target, ``off track`` when it is worse; ``no data`` when there is no
     actual value (or no baseline to derive the target value from).
     """
-    return [
-        _progress(t, values, year if year is not None else _latest_year(t, values)) for t in targets
-    ]
+    out = []
+    for t in targets:
+        try:
+            out.append(_progress(t, values, year if year is not None else _latest_year(t, values)))
+        except UnitError as exc:  # say which target: the file is the user's to fix
+            raise UnitError(
+                f"target {t.id!r} ({t.metric}): {exc.message}",
+                hint="give the target a 'unit' of the same kind as its metric's values",
+            ) from None
+    return out
 
 
 def observed_values(

@@ -15,10 +15,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from esgledger.settings import Settings, load_settings
 
-__all__ = ["State", "app", "console", "emit_json", "err_console", "state"]
+__all__ = ["State", "add_row", "app", "console", "emit_json", "err_console", "state"]
 
 app = typer.Typer(
     name="esgledger",
@@ -95,3 +97,12 @@ def emit_json(data: Any) -> None:
     """Print ``data`` as JSON on stdout (UTF-8, not ASCII-escaped, stable key order)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     sys.stdout.flush()
+
+
+def add_row(table: Table, *cells: str, style: str | None = None) -> None:
+    """Add a row of data cells shown as they are: never read as rich markup.
+
+    Names, sources, comments and actors are user data; ``[/]`` or ``[bot]`` in
+    them would otherwise be taken for a style tag (and could crash the command).
+    """
+    table.add_row(*(Text(c) for c in cells), style=style)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from esgledger.cli.app import app, console, emit_json, state
+from esgledger.cli.app import add_row, app, console, emit_json, state
 from esgledger.cli.paths import choice, output_file, output_folder
 
 __all__ = [
@@ -196,7 +196,8 @@ def materiality_show_cmd(
         table.add_column(col, justify="right" if col in {"rank", "impact", "financial"} else "left")
     moves = {c.topic: c.movement for c in res.changes}
     for r in res.topics:
-        table.add_row(
+        add_row(
+            table,
             str(r.rank),
             r.code,
             r.name_zh if zh else r.name_en,
@@ -210,7 +211,7 @@ def materiality_show_cmd(
         names = sorted({s.topic for s in res.sensitivity})
         console.print(f"sensitive to a ±0.25 threshold move: {', '.join(names)}", soft_wrap=True)
     if chart is not None:
-        console.print(f"matrix chart written to {chart}", soft_wrap=True)
+        console.print(f"matrix chart written to {chart}", soft_wrap=True, markup=False)
 
 
 @materiality_app.command("questionnaire")
@@ -237,7 +238,9 @@ def materiality_questionnaire_cmd(
     if group and groups:
         choice("--group", group, tuple(g.code for g in groups))
     write_questionnaire(out, topics, groups, year=year, respondent=respondent, group=group)
-    console.print(f"questionnaire with {len(topics)} topics written to {out}", soft_wrap=True)
+    console.print(
+        f"questionnaire with {len(topics)} topics written to {out}", soft_wrap=True, markup=False
+    )
 
 
 @risks_app.command("import")
@@ -305,7 +308,8 @@ def risks_show_cmd(
     for col in ("code", "category", "title", "horizons", "L", "M", "score", "owner"):
         table.add_column(col, justify="right" if col in {"L", "M", "score"} else "left")
     for i in reg.ranked():
-        table.add_row(
+        add_row(
+            table,
             i.code,
             i.category_label("zh" if zh else "en"),
             (i.title_zh or i.title_en) if zh else (i.title_en or i.title_zh),
@@ -317,7 +321,7 @@ def risks_show_cmd(
         )
     console.print(table)
     if heatmap is not None:
-        console.print(f"heat map written to {heatmap}", soft_wrap=True)
+        console.print(f"heat map written to {heatmap}", soft_wrap=True, markup=False)
 
 
 @risks_app.command("export")
@@ -340,4 +344,4 @@ def risks_export_cmd(
     with _open() as ledger:
         reg = load_register(ledger)
     paths = write_register(reg, out, fmt)
-    console.print("written: " + ", ".join(str(p) for p in paths), soft_wrap=True)
+    console.print("written: " + ", ".join(str(p) for p in paths), soft_wrap=True, markup=False)

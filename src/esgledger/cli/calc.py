@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from esgledger.calc.boundary import BOUNDARIES, Boundary
 from esgledger.calc.metrics import METRICS
 from esgledger.catalog.factors import KINDS, Factor, load_factors, read_factor_file
-from esgledger.cli.app import app, console, emit_json, err_console, state
+from esgledger.cli.app import add_row, app, console, emit_json, err_console, state
 from esgledger.cli.paths import choice, input_text
 from esgledger.errors import CalcError, ConfigError, EsgError, NotFoundError
 from esgledger.store import Ledger
@@ -181,8 +182,9 @@ def compute_cmd(
 def render_explanation(data: dict[str, Any]) -> Tree:
     """A rich tree of one explanation (the JSON of ``explain --json``)."""
     head = (
-        f"[bold]{data['metric']}[/] = [bold]{_fmt(data['value'])}[/] {data['unit']}  "
-        f"({data['entity']}, {data['period']}, {data['boundary']} boundary, GWP {data['gwp']})"
+        f"[bold]{data['metric']}[/] = [bold]{_fmt(data['value'])}[/] {escape(data['unit'])}  "
+        f"({escape(data['entity'])}, {data['period']}, {data['boundary']} boundary, "
+        f"GWP {data['gwp']})"
     )
     tree = Tree(head)
     _render_lineage(tree, data["lineage"], data["unit"])
@@ -193,35 +195,39 @@ def _render_lineage(node: Tree, lineage: dict[str, Any] | None, unit: str) -> No
     if lineage is None:
         node.add("no data")
         return
-    node.add(f"[dim]{lineage['formula']}[/]")
+    node.add(f"[dim]{escape(lineage['formula'])}[/]")
     for inp in lineage.get("inputs", []):
-        child = node.add(f"{inp['metric']} = {_fmt(inp['value'])} {inp['unit']}")
+        child = node.add(escape(f"{inp['metric']} = {_fmt(inp['value'])} {inp['unit']}"))
         _render_lineage(child, inp["lineage"], inp["unit"])
     for ent in lineage.get("entities", []):
-        why = "; ".join(p["reason"] for p in ent["share_path"])
-        e = node.add(
-            f"[bold]{ent['entity']}[/] {ent['name_en']} ({ent['region']}): "
-            f"{_fmt(ent['value'])} {unit} x share {ent['share']:.6g} = "
-            f"{_fmt(ent['consolidated'])} {unit}  [dim]{why}[/]"
+        why = escape("; ".join(p["reason"] for p in ent["share_path"]))
+        amount = escape(
+            f"{ent['name_en']} ({ent['region']}): {_fmt(ent['value'])} {unit} x share "
+            f"{ent['share']:.6g} = {_fmt(ent['consolidated'])} {unit}"
         )
+        e = node.add(f"[bold]{escape(ent['entity'])}[/] {amount}  [dim]{why}[/]")
         for note in ent["notes"]:
-            e.add(f"[yellow]{note}[/]")
+            e.add(f"[yellow]{escape(note)}[/]")
         for o in ent["observations"]:
-            obs = e.add(
+            reported = escape(
                 f"{o['indicator']} {o['period']}: {o['raw_value']} {o['raw_unit']} "
                 f"(= {_fmt(o['value'])} {o['unit']}; source {o['source'] or '-'}) "
-                f"x {o['fraction']:.6g} [dim]({o['fraction_reason']})[/] "
+                f"x {o['fraction']:.6g}"
+            )
+            scaled = escape(
                 f"x {o['coefficient']:.6g} {o['coefficient_unit']} = {_fmt(o['contribution'])}"
             )
+            obs = e.add(f"{reported} [dim]({escape(o['fraction_reason'])})[/] {scaled}")
             for f in o["factors"]:
                 f_unit = "" if f["unit"] in ("1", "dimensionless", "") else f" {f['unit']}"
-                obs.add(
+                cited = escape(
                     f"{f['role']}: {f['value']:g}{f_unit} — {f['source']}"
                     f"{', ' + f['edition'] if f['edition'] else ''}"
-                    f"{', ' + f['table'] if f['table'] else ''} [dim](why: {f['why']})[/]"
+                    f"{', ' + f['table'] if f['table'] else ''}"
                 )
+                obs.add(f"{cited} [dim](why: {escape(f['why'])})[/]")
             for note in o["notes"]:
-                obs.add(f"[dim]{note}[/]")
+                obs.add(f"[dim]{escape(note)}[/]")
 
 
 @app.command("explain")
@@ -334,7 +340,8 @@ def factors_cmd(
             else f"{f.year_from or ''}-{f.year_to or ''}"
         )
         where = f"entity {f.entity}" if f.entity else f.region
-        table.add_row(
+        add_row(
+            table,
             f.kind,
             f.subject,
             where,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from esgledger.cli.app import app, console, emit_json, state
+from esgledger.cli.app import add_row, app, console, emit_json, state
 from esgledger.cli.paths import input_text
 from esgledger.errors import NotFoundError
 from esgledger.model import Period
@@ -98,7 +98,8 @@ def coverage_cmd(
     gaps.add_column("needs data for")
     gaps.add_column("section")
     for line in index.gaps:
-        gaps.add_row(
+        add_row(
+            gaps,
             line.code,
             line.title(lang),
             ", ".join(line.indicators) or "-",

@@ -6,15 +6,17 @@ result (a rich view, or JSON with ``--json``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from esgledger.catalog.indicators import find_indicators, load_indicators
-from esgledger.cli.app import app, console, emit_json, state
+from esgledger.cli.app import add_row, app, console, emit_json, state
 from esgledger.cli.paths import choice
 from esgledger.errors import ConfigError, NotFoundError
 from esgledger.model import STATUSES, Entity, Observation, Period
@@ -134,7 +136,7 @@ def _label(e: Entity) -> str:
     if e.included_from or e.included_to:
         facts.append(f"included {e.included_from or '…'} to {e.included_to or '…'}")
     names = " / ".join(n for n in (e.name_en, e.name_zh) if n)
-    return f"[bold]{e.code}[/] {names} [dim]({', '.join(facts)})[/]"
+    return f"[bold]{escape(e.code)}[/] {escape(names)} [dim]({escape(', '.join(facts))})[/]"
 
 
 @app.command("entities")
@@ -192,7 +194,7 @@ def indicators_cmd(
         lo = "" if i.min is None else f"{i.min:g}"
         hi = "" if i.max is None else f"{i.max:g}"
         rng = f"{lo}…{hi}" if lo or hi else ""
-        table.add_row(i.code, i.name_en, i.name_zh, i.unit, i.pillar, i.kind, rng)
+        add_row(table, i.code, i.name_en, i.name_zh, i.unit, i.pillar, i.kind, rng)
     console.print(table)
 
 
@@ -253,7 +255,8 @@ def show_cmd(
     table.add_column("status", no_wrap=True)
     table.add_column("v", justify="right", no_wrap=True)
     for o in rows[:limit]:
-        table.add_row(
+        add_row(
+            table,
             o.entity,
             o.period,
             o.indicator,
@@ -320,7 +323,7 @@ def audit_log_cmd(
     for col in ("seq", "at", "actor", "action", "ref"):
         table.add_column(col)
     for e in events:
-        table.add_row(str(e.seq), e.at[:19].replace("T", " "), e.actor, e.action, e.ref)
+        add_row(table, str(e.seq), e.at[:19].replace("T", " "), e.actor, e.action, e.ref)
     console.print(table)
 
 
@@ -335,6 +338,22 @@ def _print_change(change: StatusChange, as_json: bool) -> None:
     console.print(msg)
 
 
+def _step(
+    step: Callable[..., StatusChange],
+    period: str,
+    entity: str | None,
+    indicator: str | None,
+    as_json: bool,
+) -> None:
+    """Run one workflow step (``submit`` or ``review``) on the checked scope and print it."""
+    with _open() as ledger:
+        check_filters(ledger, entity=entity, indicator=indicator, period=period)
+        change = step(
+            ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
+        )
+    _print_change(change, as_json)
+
+
 @app.command("submit")
 def submit_cmd(
     period: PeriodOpt,
@@ -343,12 +362,7 @@ def submit_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Submit draft observations of a period for review (draft → submitted)."""
-    with _open() as ledger:
-        check_filters(ledger, entity=entity, indicator=indicator, period=period)
-        change = submit(
-            ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
-        )
-    _print_change(change, as_json)
+    _step(submit, period, entity, indicator, as_json)
 
 
 @app.command("review")
@@ -359,12 +373,7 @@ def review_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Mark submitted observations of a period as reviewed (submitted → reviewed)."""
-    with _open() as ledger:
-        check_filters(ledger, entity=entity, indicator=indicator, period=period)
-        change = review(
-            ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
-        )
-    _print_change(change, as_json)
+    _step(review, period, entity, indicator, as_json)
 
 
 @app.command("approve")
@@ -372,18 +381,6 @@ def approve_cmd(period: PeriodOpt, entity: EntityOpt = None, as_json: JsonOpt = 
     """Approve a reviewed period and lock it; later changes need a restatement reason."""
     with _open() as ledger:
         check_filters(ledger, entity=entity, period=period)
-        p = Period.parse(period)
-        in_scope = (
-            ledger.observations(entity, year=p.year)
-            if p.is_annual
-            else ledger.observations(entity, period=period)
-        )
-        if not in_scope:
-            raise NotFoundError(
-                f"nothing to approve: no observations for {period}"
-                + (f" of {entity}" if entity else ""),
-                hint="a period is locked by approving its data; import it first",
-            )
         change = approve(ledger, period=period, entity=entity, actor=state.settings.actor)
     _print_change(change, as_json)
 
@@ -409,5 +406,5 @@ def locks_cmd(as_json: JsonOpt = False) -> None:
     for col in ("entity", "period", "locked at", "by"):
         table.add_column(col)
     for d in data:
-        table.add_row(d["entity"], d["period"], d["locked_at"][:19], d["locked_by"])
+        add_row(table, d["entity"], d["period"], d["locked_at"][:19], d["locked_by"])
     console.print(table)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
+from rich.markup import escape
 
 from esgledger.cli.app import app, console, emit_json, err_console, state
 from esgledger.errors import ConfigError, EsgError, NotFoundError, Problem
@@ -218,7 +219,7 @@ def targets_cmd(
         style = _STATUS_STYLE[p.status]
         pct = "" if p.progress_pct is None else f", {p.progress_pct:.0f} % of the way"
         console.print(
-            f"[{style}]{p.status:<9}[/] [bold]{p.target_id}[/]  {p.year}{pct}", highlight=False
+            f"[{style}]{p.status:<9}[/] [bold]{escape(p.target_id)}[/]  {p.year}{pct}", highlight=False
         )
         if p.name_en:
             console.print(f"          {p.name_en}", markup=False, highlight=False)

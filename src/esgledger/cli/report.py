@@ -117,8 +117,8 @@ def report_cmd(
     if as_json:
         emit_json({"period": period, "files": [str(p) for p in paths]})
         return
-    for p in paths:
-        console.print(f"wrote {p}")
+    for p in paths:  # a path is shown as it is, never read as rich markup
+        console.print(f"wrote {p}", markup=False, soft_wrap=True)
 
 
 @report_app.command("init-template")
@@ -133,4 +133,4 @@ def init_template_cmd(
 
     output_folder("DIRECTORY", directory)
     copy_default_template(directory)
-    console.print(f"template copied to {directory}")
+    console.print(f"template copied to {directory}", markup=False, soft_wrap=True)

@@ -58,14 +58,14 @@ class ChartData(FigureRegistry):
             units = {d.unit for y in years if (d := self.data.get(code, y)) is not None}
             if not units:
                 continue
-            if unit and units != {unit}:
+            if len(units) > 1 or (unit and units != {unit}):  # bars of one axis share a unit
                 self.warnings.append(
                     f"[{self._section}] {code} left out of the chart: unit differs"
                 )
                 continue
             s = self._series(code, years)
             if s is not None:
-                unit = unit or units.pop()
+                unit = unit or next(iter(units))
                 series.append(s)
         if not series:
             return None

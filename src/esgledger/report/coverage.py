@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from esgledger.catalog.frameworks import load_omissions
 from esgledger.model import Observation, Period
 from esgledger.report.indexes import (
-    DEFAULT_OUTLINE,
     ContentIndex,
     OutlineSection,
     available_codes,
@@ -44,15 +43,9 @@ def codes_with_data(observations: Iterable[Observation]) -> set[str]:
 
 
 def template_outline(template: Path | None = None) -> tuple[OutlineSection, ...]:
-    """The sections of a report template (default: the built-in one).
+    """The sections of a report template (default: the built-in one)."""
+    from esgledger.report.definition import load_definition
 
-    While the built-in template has no ``report.yaml`` yet, the proposed
-    default outline (:data:`~esgledger.report.indexes.DEFAULT_OUTLINE`) is used.
-    """
-    from esgledger.report.definition import default_template_dir, load_definition
-
-    if template is None and not (default_template_dir() / "report.yaml").is_file():
-        return DEFAULT_OUTLINE
     return outline_of(load_definition(template).sections)
 
 

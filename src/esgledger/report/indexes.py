@@ -12,7 +12,8 @@ for the period, and the omissions, and returns a :class:`ContentIndex` with one
   generated explanation, so every line has a location or an omission reason;
   ``esgledger coverage`` lists the gaps so they can be filled or explained.
 
-The PDF renderer fills in page numbers after layout with :meth:`ContentIndex.with_pages`.
+The PDF shows each answered line's page number through CSS (``target-counter``
+on the link to the section), so the index itself carries no page numbers.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class OutlineSection:
         return self.title_zh if lang == "zh" else self.title_en
 
 
-#: The default template's section ids (docs/dev/contracts.md), used when no template is given.
+#: A fixed outline (every id is a section of the built-in template, which also has chapter
+#: and highlight sections) for callers and tests that want an index without a template.
 DEFAULT_OUTLINE: tuple[OutlineSection, ...] = tuple(
     OutlineSection(i, en, zh)
     for i, en, zh in (
@@ -153,7 +155,6 @@ class IndexLine:
     sections: tuple[str, ...] = ()
     section_titles_en: tuple[str, ...] = ()
     section_titles_zh: tuple[str, ...] = ()
-    page: int | None = None
     omission: str = ""
     explanation_en: str = ""
     explanation_zh: str = ""
@@ -188,7 +189,6 @@ class IndexLine:
             "group": self.group,
             "status": self.status,
             "sections": list(self.sections),
-            "page": self.page,
             "omission": self.omission or None,
             "explanation_en": self.explanation_en or None,
             "explanation_zh": self.explanation_zh or None,
@@ -233,14 +233,6 @@ class ContentIndex:
             return 100.0
         c = self.counts()
         return 100.0 * (c["answered"] + c["omitted"]) / len(self.lines)
-
-    def with_pages(self, pages: Mapping[str, int]) -> ContentIndex:
-        """A copy with ``page`` set from ``pages`` (section id → first PDF page)."""
-        lines = tuple(
-            replace(line, page=next((pages[s] for s in line.sections if s in pages), None))
-            for line in self.lines
-        )
-        return replace(self, lines=lines)
 
     def summary(self) -> dict[str, Any]:
         """Coverage statistics and the gap list, as JSON-ready data."""

@@ -13,6 +13,8 @@ Placeholders (see docs/reports.md)::
 Every placeholder that prints a number registers a figure with its lineage.
 The Markdown is rendered with raw HTML disabled and cleaned by nh3; figures
 are inserted afterwards as escaped spans, so a template cannot inject markup.
+The two private-use characters that mark a figure are removed from the template
+text and from names (company, entities), so data cannot forge or break a figure.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = ["FIG_CLOSE", "FIG_OPEN", "Narrative", "sanitize_markdown"]
 FIG_OPEN = "\ue000"
 FIG_CLOSE = "\ue001"
 _FIG_TOKEN = re.compile(f"{FIG_OPEN}(F\\d+){FIG_CLOSE}")
+_FIG_MARKS = re.compile(f"[{FIG_OPEN}{FIG_CLOSE}]")
 _ALLOWED_TAGS = {
     "p",
     "ul",
@@ -137,8 +140,8 @@ class Narrative(FigureRegistry):
     def _entity(self, code: str) -> str:
         names = self.data.entity_names.get(code)
         if names is None:
-            return code
-        return names[1] if self.lang == "zh" else names[0]
+            return _plain(code)
+        return _plain(names[1] if self.lang == "zh" else names[0])
 
     def _env_globals(self) -> dict[str, Any]:
         return {
@@ -148,14 +151,14 @@ class Narrative(FigureRegistry):
             "change": self._change,
             "target": self._target,
             "entity": self._entity,
-            "company": self.data.company_zh if self.lang == "zh" else self.data.company_en,
+            "company": _plain(self.data.company_zh if self.lang == "zh" else self.data.company_en),
             "year": self.data.period,
             "prev_year": self.data.period - 1,
             "boundary": self.labels.get(f"boundary.{self.data.boundary}", self.data.boundary),
         }
 
     def prose(self, name: str) -> Prose:
-        source = self.definition.text(self.lang, name)
+        source = _plain(self.definition.text(self.lang, name))
         env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
         filename = f"sections/{self.lang}/{name}.md"
         try:
@@ -166,6 +169,8 @@ class Narrative(FigureRegistry):
             raise ReportError(f"{where}: {exc.message or exc}") from None
         except (TypeError, ValueError) as exc:
             raise ReportError(f"{filename}: bad placeholder ({exc})") from None
+        # a mark written as a Jinja string escape is not a figure this composition issued
+        expanded = _FIG_TOKEN.sub(lambda m: m[0] if m[1] in self.figures else "", expanded)
         clean, tokens = sanitize_markdown(expanded)
         return Prose(html=self._fill_html(clean), items=tuple(_items(tokens)))
 
@@ -178,6 +183,11 @@ class Narrative(FigureRegistry):
             )
 
         return _FIG_TOKEN.sub(repl, clean)
+
+
+def _plain(text: str) -> str:
+    """``text`` without the characters that mark a figure (they are never printed)."""
+    return _FIG_MARKS.sub("", text)
 
 
 def _template_line(exc: BaseException) -> int | None:

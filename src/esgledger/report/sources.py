@@ -28,7 +28,6 @@ from esgledger.errors import EsgError, ReportError
 from esgledger.model import Entity, Observation
 from esgledger.report.data import (
     Datum,
-    IndexEntry,
     MaterialTopic,
     ReportData,
     RiskItem,
@@ -264,32 +263,17 @@ def _add_assessments(data: ReportData, ledger: Ledger) -> None:
 
 
 def _add_indexes(data: ReportData, definition: ReportDefinition | None) -> None:
-    try:
-        from esgledger.report import indexes
-    except ImportError:  # pragma: no cover - frameworks engineer's module missing
-        return
-    outline = indexes.outline_of(definition.sections) if definition else indexes.DEFAULT_OUTLINE
+    """The four content indexes, laid out on the template's sections (default: built-in)."""
+    from esgledger.report import indexes
+    from esgledger.report.definition import load_definition
+
+    outline = indexes.outline_of((definition or load_definition()).sections)
     have = {d.code for d in data.data.values() if d.period == str(data.period)}
     available = indexes.available_codes(have)
     for fw in FRAMEWORKS:
         idx = indexes.build_index(fw, outline, available, period=str(data.period))
         data.index_titles[fw] = (idx.name_en, idx.name_zh)
-        data.indexes[fw] = [
-            IndexEntry(
-                framework=fw,
-                code=line.code,
-                title_en=line.title_en,
-                title_zh=line.title_zh,
-                sections=tuple(line.sections) if line.status == "answered" else (),
-                omission=line.omission
-                or ("" if line.status == "answered" else "information unavailable"),
-                omission_note=line.explanation_en,
-                omission_note_zh=line.explanation_zh,
-                group_en=line.group_en,
-                group_zh=line.group_zh,
-            )
-            for line in idx.lines
-        ]
+        data.indexes[fw] = indexes.index_entries(idx)
 
 
 def collect_from(

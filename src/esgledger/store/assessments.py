@@ -31,7 +31,7 @@ from esgledger.assess.materiality import (
     with_previous,
 )
 from esgledger.assess.risks import ClimateItem, ClimateRegister, Horizon, read_register
-from esgledger.assess.survey import read_survey_files
+from esgledger.assess.survey import SurveyBatch, read_survey_files
 from esgledger.assess.topics import Topic, default_topics
 from esgledger.errors import NotFoundError, Problem, ValidationError
 from esgledger.store.ledger import Ledger, check_actor
@@ -222,7 +222,7 @@ def import_materiality(
         files=batch.files,
         dry_run=dry_run,
     )
-    if dry_run:
+    if dry_run or _already_stored(ledger, batch, year, stored_topics, stored_groups, replace):
         return result
     with ledger.transaction() as conn:
         ledger.ensure_user(conn, actor)
@@ -292,6 +292,29 @@ def import_materiality(
             },
         )
     return result
+
+
+def _already_stored(
+    ledger: Ledger,
+    batch: SurveyBatch,
+    year: int | None,
+    stored_topics: list[Topic],
+    stored_groups: list[Group],
+    replace: bool,
+) -> bool:
+    """Whether writing ``batch`` would change nothing (then nothing, not even an event, is)."""
+    if batch.topics is None and not stored_topics:
+        return False  # the built-in catalogue would be stored
+    if batch.topics is not None and not set(batch.topics) <= set(stored_topics):
+        return False
+    if batch.groups is not None and list(batch.groups) != stored_groups:
+        return False
+    if year is None:
+        return True
+    responses, expert = set(load_responses(ledger, year)), set(load_expert(ledger, year))
+    if replace:
+        return set(batch.responses) == responses and set(batch.expert) == expert
+    return set(batch.responses) <= responses and set(batch.expert) <= expert
 
 
 def _replace_scores(conn: Connection, table: Any, who: str, rows: list[dict[str, Any]]) -> None:
@@ -410,6 +433,7 @@ def run_materiality(
         raise ValidationError([Problem("--method", None, None, chosen, "survey or expert")])
     with ledger.read() as conn:
         previous = _previous(conn, year)
+        stored = _stored_result(conn, year)
     result = assess(
         year,
         topics,
@@ -421,6 +445,8 @@ def run_materiality(
         previous=previous,
         synthetic=synthetic,
     )
+    if stored is not None and _same_stored(stored, result):
+        return result  # the same result is stored already: nothing written, no event
     with ledger.transaction() as conn:
         ledger.ensure_user(conn, actor)
         conn.execute(delete(materiality_results).where(materiality_results.c.year == year))
@@ -455,6 +481,12 @@ def run_materiality(
             },
         )
     return result
+
+
+def _same_stored(stored: MaterialityResult, new: MaterialityResult) -> bool:
+    """Whether storing ``new`` would write what ``stored`` (read back) already holds."""
+    keys = ("method", "thresholds", "topics", "respondents", "synthetic", "groups")
+    return all(getattr(stored, k) == getattr(new, k) for k in keys)
 
 
 def _result_row(year: int, r: TopicResult) -> dict[str, Any]:
@@ -511,7 +543,7 @@ def import_register(
         codes = {e.code for e in ledger.entities()}
         known = codes or None
     register = read_register(paths, known_horizons=stored.horizons, known_entities=known)
-    if dry_run:
+    if dry_run or register == stored:  # unchanged: nothing written, not even an event
         return register
     with ledger.transaction() as conn:
         ledger.ensure_user(conn, actor)

@@ -5,7 +5,8 @@ month (``2024-03``), for one entity or for all (``entity=None``, stored as
 ``'*'``). Approving a scope requires every current observation in it to be
 reviewed; it marks them approved and locks the scope. A later change to a
 locked scope is refused (:class:`~esgledger.errors.LockedError`) unless it is
-a restatement with a reason, which is audited.
+a restatement with a reason, which is audited. ``submit`` and ``review`` skip
+the (approved) values of locked scopes, and refuse a scope that holds nothing else.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from esgledger.errors import LockedError, StorageError
+from esgledger.errors import LockedError, NotFoundError, StorageError
 from esgledger.model import Period, Status
 from esgledger.store.audit import NewEvent, append_events
 from esgledger.store.rows import check_actor, period_filter
@@ -147,11 +148,19 @@ def _advance(
             )
         ).all()
         locked = [r for r in rows if lockset.covers(r.entity, r.period)]
-        if locked and to != "approved":
+        # Locked rows are approved and stay so; a scope that holds nothing else is refused,
+        # so that a step aimed at a locked period says why it did nothing.
+        if locked and to != "approved" and len(locked) == len(rows):
             r = locked[0]
             raise LockedError(
                 f"cannot {verb}: {len(locked)} observation(s) are in an approved, locked period "
                 f"(first: {r.entity} {r.period})"
+            )
+        if to == "approved" and not rows:
+            raise NotFoundError(
+                f"nothing to approve: no observations for {period}"
+                + (f" of {entity}" if entity else ""),
+                hint="a period is locked by approving its data; import it first",
             )
         if to == "approved":
             behind = Counter(r.status for r in rows if r.status in ("draft", "submitted"))
@@ -162,7 +171,8 @@ def _advance(
                     f"observations not reviewed yet ({detail})",
                     hint="submit and review them first: esgledger submit / esgledger review",
                 )
-        ids = sorted(r.id for r in rows if r.status == frm)
+        locked_ids = {r.id for r in locked}
+        ids = sorted(r.id for r in rows if r.status == frm and r.id not in locked_ids)
         lock_key = (entity or ALL_ENTITIES, period)
         new_lock = to == "approved" and lock_key not in {
             (lk.entity, lk.period) for lk in load_locks(conn)
@@ -226,5 +236,9 @@ def review(
 
 
 def approve(ledger: Ledger, *, period: str, entity: str | None = None, actor: str) -> StatusChange:
-    """Reviewed → approved for the scope, and lock it (every observation must be reviewed)."""
+    """Reviewed → approved for the scope, and lock it (every observation must be reviewed).
+
+    A scope without observations is refused (:class:`NotFoundError`), so a
+    mistyped year or entity is never locked.
+    """
     return _advance(ledger, "approved", period=period, entity=entity, indicator=None, actor=actor)
