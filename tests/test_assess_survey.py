@@ -116,6 +116,20 @@ def test_bad_weights(tmp_path, rows, expected):
     assert lines(exc)[1] == f"  - groups.csv, {expected}"
 
 
+def test_two_group_tables_in_one_import_are_refused(tmp_path):
+    # each sums to 1 on its own; together they would weigh group A twice
+    a = write(
+        tmp_path, "g1.csv", "code,name_en,name_zh,weight\nA,Group A,甲,0.6\nB,Group B,乙,0.4\n"
+    )
+    b = write(tmp_path, "g2.csv", "code,name_en,name_zh,weight\nA,Group A,甲,1\n")
+    with pytest.raises(ValidationError) as exc:
+        read_survey_files([a, b], known_topics=TOPICS, known_groups=[])
+    assert lines(exc)[1:] == [
+        "  - g2.csv, row 1: got 'g2'; expected one stakeholder-groups table per import "
+        "(the first is in g1.csv)"
+    ]
+
+
 def test_responses_check_groups_of_the_same_batch(tmp_path):
     groups = write(tmp_path, "g.csv", "code,name_en,name_zh,weight\nX,Group X,丙,1\n")
     resp = write(tmp_path, "r.csv", "respondent,group,topic,impact,financial\np1,A,t1,3,3\n")

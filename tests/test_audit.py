@@ -145,6 +145,7 @@ def test_log_filters_and_limit(ledger):
     _fill(ledger, 5)
     assert [e.seq for e in ledger.audit_events(since=2, limit=2)] == [3, 4]
     assert [e.seq for e in ledger.audit_events(ref="r4")] == [4]
+    assert ledger.audit_events(limit=0) == []  # once gave the first event
 
 
 _json = st.recursive(

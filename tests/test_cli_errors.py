@@ -112,6 +112,7 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["show", "--period", "20x4"], ["bad period '20x4'", "YYYY or YYYY-MM"]),
     (["show", "--status", "done"], ["--status 'done'", "draft, submitted, reviewed, approved"]),
     (["show", "--limit", "-1"], ["--limit -1", "0 or more"]),
+    (["audit", "log", "--limit", "-1"], ["--limit -1", "0 or more"]),
     (["show", "--year", "20x4"], ["--year"]),
     (["indicators", "--pillar", "X"], ["--pillar 'X'", "E, S, G"]),
     (["submit", "--period", "2024", "--entity", "NOPE"], ["unknown entity 'NOPE'"]),

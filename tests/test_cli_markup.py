@@ -93,7 +93,9 @@ def test_explanation_tree_prints_sources_as_they_are():
 
 def test_target_ids_with_brackets(sqlite_url, tmp_path, capsys):
     with Ledger.open(sqlite_url) as led:
-        led.import_batch(batch(obs(entity="GRP", indicator="water.fresh", unit="m3")), actor="a")
+        led.import_batch(
+            batch(obs(entity="GRP", indicator="water.fresh", unit="m3", canonical="m3")), actor="a"
+        )
     targets = tmp_path / "targets.yaml"
     targets.write_text(
         "version: 1\n"
@@ -101,6 +103,7 @@ def test_target_ids_with_brackets(sqlite_url, tmp_path, capsys):
         "  - id: 'water-[/]cap'\n"
         "    metric: water.fresh\n"
         "    kind: absolute\n"
+        "    entities: [GRP]\n"
         "    unit: m3\n"
         "    baseline: {year: 2024}\n"
         "    target: {year: 2025, value: 900}\n"
@@ -109,3 +112,21 @@ def test_target_ids_with_brackets(sqlite_url, tmp_path, capsys):
     )
     assert run(["--db", sqlite_url, "targets", "--file", str(targets)]) == 0
     assert "water-[/]cap" in capsys.readouterr().out
+
+
+def test_factor_file_names_with_brackets(sqlite_url, tmp_path, capsys):
+    f = tmp_path / "grid[red].csv"
+    f.write_text(
+        "kind,subject,region,year_from,year_to,value,unit,source,note\n"
+        "grid,energy.electricity,CN-NM,2024,2024,0.5,tCO2/MWh,supplier contract,\n",
+        encoding="utf-8",
+    )
+    for extra in (["--dry-run"], []):
+        assert run(["--db", sqlite_url, "factors", "import", str(f), *extra]) == 0, extra
+        assert "grid[red].csv:" in capsys.readouterr().out, extra
+
+
+def test_demo_output_folder_with_brackets(sqlite_url, tmp_path, capsys):
+    out = tmp_path / "out[red]"
+    assert run(["--db", sqlite_url, "demo", "--out", str(out), "--format", "none"]) == 0
+    assert f"summary written to {out}/summary.json" in capsys.readouterr().out

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from esgledger.errors import LockedError
 from esgledger.intake import export_ledger, import_files, read_files, write_csv, write_xlsx
 from esgledger.intake.validate import CN_REGIONS
 from esgledger.model import Entity, Observation
-from esgledger.store import Ledger
+from esgledger.store import Ledger, approve, review, submit
 from intake_helpers import HELD_OUT
 
 # -- strategies --------------------------------------------------------------------------
@@ -316,3 +317,23 @@ def test_export_writes_whole_files_and_leaves_no_temporary_ones(tmp_path):
         write_xlsx(ents, obs, blocker / "book.xlsx")
     with pytest.raises(EsgError, match="cannot write"):
         write_csv(ents, obs, blocker / "folder")
+
+
+def test_dry_run_refuses_what_the_import_would_refuse(ledger, tmp_path):
+    """A dry run into an approved (locked) period says so, as the real import does."""
+    import_files(ledger, HELD, actor="tester")
+    for step in (submit, review, approve):
+        step(ledger, period="2024", entity="BT", actor="carol")
+    changed = tmp_path / "observations.csv"
+    changed.write_text(
+        "entity,period,indicator,value,unit,source,comment\n"
+        "BT,2024,fuel.diesel,13,吨,fuel log,corrected\n"
+        "XF,2024,fuel.diesel,3,t,fuel log,\n",
+        encoding="utf-8",
+    )
+    before = (ledger.observations(history=True), ledger.audit_events(), ledger.users())
+    with pytest.raises(LockedError, match="BT/2024/fuel.diesel"):
+        import_files(ledger, [changed], actor="tester", dry_run=True)
+    dry = import_files(ledger, [changed], actor="tester", dry_run=True, reason="meter fixed")
+    assert (dry.dry_run, dry.observations_updated, dry.observations_added) == (True, 2, 0)
+    assert (ledger.observations(history=True), ledger.audit_events(), ledger.users()) == before

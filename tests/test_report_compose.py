@@ -171,6 +171,15 @@ def test_a_forged_mark_in_the_template_is_dropped(tmp_path):
     assert 'class="fig"' not in prose.html
 
 
+@pytest.mark.parametrize(
+    "bad",
+    ["{{ 1 // 0 }}", '{{ fig("fuel.diesel", decimals=400) }}', "{{ range(10**9) | list }}"],
+)
+def test_arithmetic_in_a_placeholder_is_a_report_error_with_its_line(tmp_path, bad):
+    with pytest.raises(ReportError, match=r"sections/en/one.md, line 2: bad placeholder"):
+        compose_text(tmp_path, f"fine\n{bad}")
+
+
 def test_sandbox_blocks_python_internals(tmp_path):
     with pytest.raises(ReportError, match="sections/en/one.md"):
         compose_text(tmp_path, "{{ ''.__class__.__mro__[1].__subclasses__() }}")
@@ -214,6 +223,18 @@ sections:
         load_definition(tpl)
     assert len(info.value.problems) == 3  # en text, zh text, duplicate id
     assert "a unique id" in str(info.value)
+
+
+def test_template_files_that_are_not_utf8_are_named(tmp_path):
+    tpl = make_template(tmp_path, ONE_SECTION, {"one": ("ok", "中文")})
+    (tpl / "sections" / "zh" / "one.md").write_bytes("第一行\n中文".encode("gb18030"))
+    (tpl / "style.css").write_bytes(b"body {}\n/* caf\xe9 */\n")
+    with pytest.raises(ValidationError) as info:
+        load_definition(tpl)
+    assert [(Path(p.file).name, p.row, p.expected) for p in info.value.problems] == [
+        ("one.md", 1, "UTF-8 text"),
+        ("style.css", 2, "UTF-8 text"),
+    ]
 
 
 def test_bad_yaml_names_the_line(tmp_path):
@@ -346,3 +367,28 @@ sections:
     assert [s.values for s in chart.series] == [(944.0, 1065.0, 931.0)]  # seed diesel, t
     assert chart.unit == "t"
     assert any("fuel.coke left out of the chart: unit differs" in w for w in report.warnings)
+
+
+def test_a_table_row_never_mixes_units_across_years(tmp_path):
+    from esgledger.report.data import Datum
+    from report_helpers import ROOT
+
+    yaml_text = """
+title: {en: ESG Report, zh: ESG报告}
+sections:
+  - id: s1
+    title: {en: One, zh: 一}
+    blocks:
+      - table:
+          title: {en: Fuels, zh: 燃料}
+          rows: [{metric: fuel.coke}, {metric: fuel.diesel}]
+"""
+    data = sample_data()
+    data.add(Datum("fuel.coke", ROOT, "2023", 5.0, "t"))
+    data.add(Datum("fuel.coke", ROOT, "2024", 4000.0, "kg"))  # 4 t: printing 5 → 4,000 is wrong
+    tpl = make_template(tmp_path, yaml_text, {})
+    report = compose_report(load_definition(tpl), data, "en", DAY)
+    (table,) = report.sections[0].blocks
+    assert isinstance(table, FigureTable)
+    assert [r.cells for r in table.rows] == [("944", "1,065", "931")]  # seed diesel, t
+    assert any("fuel.coke has values in kg, t" in w for w in report.warnings)

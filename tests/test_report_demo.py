@@ -72,6 +72,18 @@ def test_group_totals_are_consolidated_over_operational_entities(demo_url):
     assert data.topics and data.risks
 
 
+def test_a_broken_assessment_is_reported_not_silently_left_out(demo_url, monkeypatch):
+    from esgledger.errors import StorageError
+    from esgledger.store import assessments
+
+    def broken(ledger, year):
+        raise StorageError("the assessment tables cannot be read")
+
+    monkeypatch.setattr(assessments, "materiality_result", broken)
+    with Ledger.open(demo_url) as ledger, pytest.raises(StorageError, match="cannot be read"):
+        collect(ledger, 2024, definition=load_definition())
+
+
 def test_every_disclosure_has_a_location_or_an_omission(demo_report):
     wb = load_workbook(io.BytesIO(demo_report["esg-report-2024-en.xlsx"].read_bytes()))
     ws = wb.worksheets[1]

@@ -61,6 +61,62 @@ def test_html_is_one_self_contained_responsive_printable_file(publication):
     assert "819,687" in html  # seed 2024 purchased electricity
 
 
+EVIL = (
+    '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><a href="javascript:alert(3)">x</a>'
+)
+
+
+def test_names_from_data_are_text_in_every_place_of_the_page():
+    from html.parser import HTMLParser
+
+    from esgledger.report.data import IndexEntry, MaterialTopic, RiskItem
+
+    data = sample_data()
+    data.company_en = data.company_zh = EVIL
+    data.entity_names["NRE"] = (EVIL, EVIL)
+    data.topics[0] = MaterialTopic("T01", EVIL, EVIL, 4.4, 4.2, "highly material")
+    data.risks[0] = RiskItem(
+        "R1", EVIL, EVIL, EVIL, 4, 3, horizon=EVIL, kind_en=EVIL, kind_zh=EVIL,
+        response_en=EVIL, response_zh=EVIL,
+    )  # fmt: skip
+    data.indexes["gri"].append(IndexEntry("gri", "2-2", EVIL, EVIL, (), "not applicable", EVIL))
+    pub = compose_publication(load_definition(), data, ["en", "zh"])
+
+    class Elements(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bad: list[object] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "img", "iframe"):
+                self.bad.append(tag)
+            for name, value in attrs:
+                if name.startswith("on") or (value or "").lower().startswith("javascript:"):
+                    self.bad.append((tag, name, value))
+
+    for lang in ("en", "zh"):
+        for mode in ("html", "pdf"):
+            page = render_html(pub, lang, mode)
+            parser = Elements()
+            parser.feed(page)
+            assert parser.bad == [], (lang, mode)
+            assert page.count("&lt;script&gt;") >= 8  # cover/masthead, tables, index, ...
+
+
+@pytest.mark.parametrize("where", ["report.html.j2", "style.css"])
+def test_page_template_and_style_sheet_are_sandboxed(tmp_path, where):
+    from dataclasses import replace
+
+    from esgledger.report.definition import default_template_dir
+
+    escape = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    text = (default_template_dir() / where).read_text(encoding="utf-8") + escape
+    pub = compose_publication(load_definition(), sample_data(), ["en"])
+    pub = replace(pub, **{"html_template" if where.endswith("j2") else "css": text})
+    with pytest.raises(ReportError, match=f"{where}: access to attribute '__class__'"):
+        render_html(pub, "en")
+
+
 def test_html_is_byte_identical_across_runs(publication):
     first = render_html(publication, "en")
     chart_svg.cache_clear()

@@ -102,3 +102,22 @@ def test_concurrent_first_open_migrates_once(any_db_url):
     from esgledger.store.migrate import head_revision
 
     assert results == [head_revision(), head_revision()]
+
+
+def test_dry_run_leaves_the_sqlite_file_unchanged(sqlite_url):
+    path = Path(make_url(sqlite_url).database)
+    with Ledger.open(sqlite_url) as led:
+        led.import_batch(_big_batch(100), actor="alice")
+    before = _digest(path)
+    with Ledger.open(sqlite_url) as led:
+        result = led.import_batch(_big_batch(2000, raw="2"), actor="bob", dry_run=True)
+        # 100 existing keys change (raw 1 -> 2); 1 900 keys are new
+        assert (result.dry_run, result.observations_updated, result.observations_added) == (
+            True,
+            100,
+            1900,
+        )
+        assert len(led.observations()) == 100
+        assert [u["username"] for u in led.users()] == ["alice"]
+    assert _digest(path) == before
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0

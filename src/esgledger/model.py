@@ -7,14 +7,16 @@ file, so the engine (calc, assess, quality) can take them as they are.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from esgledger.errors import EsgError, Problem
 
 __all__ = [
+    "CODE_MAX",
     "CONTROLS",
+    "NAME_MAX",
     "STATUSES",
     "Control",
     "Entity",
@@ -31,6 +33,11 @@ Control = Literal["operational", "financial", "none"]
 CONTROLS: tuple[Control, ...] = ("operational", "financial", "none")
 Status = Literal["draft", "submitted", "reviewed", "approved"]
 STATUSES: tuple[Status, ...] = ("draft", "submitted", "reviewed", "approved")
+
+#: Widths of the store's text columns (``store/schema.py``). PostgreSQL enforces
+#: them and SQLite does not, so intake checks them: both engines take the same input.
+CODE_MAX = 64  # entity codes, entity types, units, user names
+NAME_MAX = 300  # entity names
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
@@ -95,6 +102,14 @@ class Entity:
         if self.included_from and day < self.included_from:
             return False
         return not (self.included_to and day > self.included_to)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able fields (dates as ISO text, ``None`` when open-ended): the object of
+        ``esgledger entities --json`` and of the ``entity.*`` audit events."""
+        d = asdict(self)
+        for key in ("included_from", "included_to"):
+            d[key] = d[key].isoformat() if d[key] is not None else None
+        return d
 
 
 @dataclass(frozen=True)
@@ -162,8 +177,17 @@ class LedgerReader(Protocol):
 
 
 class LedgerLike(LedgerReader, Protocol):
-    """A :class:`LedgerReader` that can also write an import batch (all or nothing)."""
+    """A :class:`LedgerReader` that can also write an import batch (all or nothing).
+
+    With ``dry_run`` the batch goes through every check of a real write, then
+    nothing is written.
+    """
 
     def import_batch(
-        self, batch: ImportBatch, *, actor: str, reason: str | None = None
+        self,
+        batch: ImportBatch,
+        *,
+        actor: str,
+        reason: str | None = None,
+        dry_run: bool = False,
     ) -> ImportResult: ...

@@ -289,9 +289,14 @@ def read_survey_files(
             topics = (topics or []) + parse_topics(t)
         except ValidationError as exc:
             problems.extend(exc.problems)
-    for t in tables["groups"]:
+    for n, t in enumerate(tables["groups"]):
+        if n > 0:  # two tables would each sum to 1, and could repeat a group
+            first = tables["groups"][0]
+            expected = f"one stakeholder-groups table per import (the first is in {first.file})"
+            problems.append(Problem(t.file, 1, None, t.name, expected))
+            continue
         try:
-            groups = (groups or []) + parse_groups(t)
+            groups = parse_groups(t)
         except ValidationError as exc:
             problems.extend(exc.problems)
     topic_codes = [t.code for t in known_topics] + [t.code for t in topics or ()]

@@ -209,7 +209,9 @@ def materiality_show_cmd(
     console.print(table)
     if res.sensitivity:
         names = sorted({s.topic for s in res.sensitivity})
-        console.print(f"sensitive to a ±0.25 threshold move: {', '.join(names)}", soft_wrap=True)
+        console.print(
+            f"sensitive to a ±0.25 threshold move: {', '.join(names)}", soft_wrap=True, markup=False
+        )
     if chart is not None:
         console.print(f"matrix chart written to {chart}", soft_wrap=True, markup=False)
 

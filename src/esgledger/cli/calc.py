@@ -379,9 +379,12 @@ def _import_factors(file: Path, *, dry_run: bool, as_json: bool) -> None:
         emit_json(summary)
         return
     if dry_run:
-        console.print(f"{file.name}: {len(factors)} factor(s) valid; nothing written (dry run)")
+        console.print(
+            f"{file.name}: {len(factors)} factor(s) valid; nothing written (dry run)", markup=False
+        )
     else:
         console.print(
             f"{file.name}: {summary['added']} added, {summary['updated']} updated, "
-            f"{summary['unchanged']} unchanged"
+            f"{summary['unchanged']} unchanged",
+            markup=False,
         )

@@ -141,5 +141,7 @@ def _print_summary(data: dict[str, Any]) -> None:
         runs = ", ".join(f"{b} #{r}" for b, r in extras["runs"].items())
         console.print(f"calculation runs stored: {runs} (see: esgledger explain)")
     for path in extras.get("report", []):
-        console.print(f"report: {path}")
-    console.print(f"summary written to {data['out_dir']}/summary.json")
+        console.print(f"report: {path}", markup=False, soft_wrap=True)
+    console.print(
+        f"summary written to {data['out_dir']}/summary.json", markup=False, soft_wrap=True
+    )

@@ -87,18 +87,7 @@ def check_filters(
 
 def entity_json(e: Entity) -> dict[str, Any]:
     """An entity as the JSON object of ``esgledger entities --json``."""
-    return {
-        "code": e.code,
-        "name_en": e.name_en,
-        "name_zh": e.name_zh,
-        "parent": e.parent,
-        "type": e.type,
-        "ownership_pct": e.ownership_pct,
-        "control": e.control,
-        "region": e.region,
-        "included_from": e.included_from.isoformat() if e.included_from else None,
-        "included_to": e.included_to.isoformat() if e.included_to else None,
-    }
+    return e.as_dict()
 
 
 def observation_json(o: Observation) -> dict[str, Any]:
@@ -314,6 +303,8 @@ def audit_log_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """List audit events in order (who did what, when, to which thing)."""
+    if limit is not None and limit < 0:
+        raise ConfigError(f"--limit {limit}: expected a number of events, 0 or more")
     with _open() as ledger:
         events = ledger.audit_events(since=since, limit=limit, action=action, ref=ref)
     if as_json:

@@ -219,7 +219,8 @@ def targets_cmd(
         style = _STATUS_STYLE[p.status]
         pct = "" if p.progress_pct is None else f", {p.progress_pct:.0f} % of the way"
         console.print(
-            f"[{style}]{p.status:<9}[/] [bold]{escape(p.target_id)}[/]  {p.year}{pct}", highlight=False
+            f"[{style}]{p.status:<9}[/] [bold]{escape(p.target_id)}[/]  {p.year}{pct}",
+            highlight=False,
         )
         if p.name_en:
             console.print(f"          {p.name_en}", markup=False, highlight=False)

@@ -9,14 +9,13 @@
 
 from esgledger.intake.collection import template
 from esgledger.intake.export import export_ledger, write_csv, write_xlsx
-from esgledger.intake.importer import diff_batch, import_files
+from esgledger.intake.importer import import_files
 from esgledger.intake.reader import read_files
 from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
 
 __all__ = [
     "ENTITY_COLUMNS",
     "OBSERVATION_COLUMNS",
-    "diff_batch",
     "export_ledger",
     "import_files",
     "read_files",

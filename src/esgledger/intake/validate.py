@@ -8,6 +8,7 @@ window) are collected the same way but do not reject the import.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
@@ -17,7 +18,7 @@ from esgledger.catalog.indicators import Indicator, load_indicators
 from esgledger.errors import EsgError, Problem, UnitError
 from esgledger.intake.cells import parse_number
 from esgledger.intake.tables import Table
-from esgledger.model import CONTROLS, Control, Entity, Observation, Period
+from esgledger.model import CODE_MAX, CONTROLS, NAME_MAX, Control, Entity, Observation, Period
 from esgledger.units import convert
 
 __all__ = [
@@ -47,6 +48,14 @@ def region_ok(text: str) -> bool:
     if not text or text in CN_REGIONS:
         return True
     return not text.startswith("CN-") and bool(_ISO3166.fullmatch(text))
+
+
+def _too_long(text: str, limit: int) -> tuple[str, str] | None:
+    """(value shown, expected) when ``text`` is over ``limit`` characters, else None."""
+    if len(text) <= limit:
+        return None
+    shown = f"{text[:30]}… ({len(text)} characters)"
+    return shown, f"at most {limit} characters (the database's limit)"
 
 
 def _cell(cells: list[str], i: int) -> str:
@@ -99,12 +108,17 @@ def check_entities(
         name_zh = _cell(cells, ix["name_zh"])
         if not name_en.strip() and not name_zh.strip():
             bad("name_en", name_en, "a name in name_en or name_zh")
+        for column, text in (("name_en", name_en), ("name_zh", name_zh)):
+            if long := _too_long(text, NAME_MAX):
+                bad(column, *long)
         parent = _cell(cells, ix["parent"]).strip()
         if parent and parent == code:
             bad("parent", parent, "a parent other than the entity itself")
         etype = _cell(cells, ix["type"]).strip()
         if not etype:
             bad("type", etype, "an entity type such as group, branch, subsidiary or joint_venture")
+        elif long := _too_long(etype, CODE_MAX):
+            bad("type", *long)
         own_text = _cell(cells, ix["ownership_pct"])
         ownership: float | None = None
         if own_text.strip():
@@ -336,6 +350,8 @@ class ObservationChecker:
                 factor = 1.0  # a text indicator: the text is the raw value, canonical 0
                 if raw_unit.strip():
                     problems.append(Problem(file, row, "unit", raw_unit, "no unit (a text value)"))
+            elif long := _too_long(raw_unit, CODE_MAX):
+                problems.append(Problem(file, row, "unit", *long))
             elif ind is not None:
                 factor = self._factor(raw_unit, ind)
                 if isinstance(factor, str):
@@ -361,6 +377,18 @@ class ObservationChecker:
             assert ind is not None and number is not None and isinstance(factor, float)
             assert entity is not None and period is not None
             value = number * factor
+            if not math.isfinite(value):
+                problems.append(
+                    Problem(
+                        file,
+                        row,
+                        "value",
+                        raw_value,
+                        f"a number small enough to express in {ind.unit} "
+                        f"({raw_value.strip()} {raw_unit.strip()} is beyond the largest float)",
+                    )
+                )
+                continue
             if (ind.min is not None and value < ind.min) or (
                 ind.max is not None and value > ind.max
             ):

@@ -162,10 +162,8 @@ def _assessment_chart(chart: Chart, fmt: str) -> bytes | None:
     (without its title: the report's figure caption names it)."""
     if chart.source is None or chart.chart not in ("materiality", "heatmap"):
         return None
-    try:
-        from esgledger.assess import charts as assess_charts
-    except ImportError:  # pragma: no cover - assessment package not installed
-        return None
+    from esgledger.assess import charts as assess_charts
+
     find_cjk_font()
     if chart.chart == "materiality":
         data: bytes = assess_charts.matrix_chart(

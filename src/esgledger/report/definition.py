@@ -5,7 +5,7 @@ A template directory holds::
     report.yaml             title, sections, blocks (text, tables, charts, KPIs, indexes)
     sections/en/*.md        narrative in English, with figure placeholders
     sections/zh/*.md        the same in Chinese
-    report.html.j2          the HTML/PDF page (Jinja2, autoescaped)
+    report.html.j2          the HTML/PDF page (Jinja2, sandboxed, autoescaped)
     style.css               its style sheet (inlined into the HTML)
 
 :func:`load_definition` validates all of it and raises one
@@ -215,6 +215,17 @@ def _loc(err: Any) -> str:
     return ".".join(str(p) for p in err.get("loc", ()))
 
 
+def _read(path: Path, problems: list[Problem]) -> str:
+    """The UTF-8 text of a template file (a BOM is dropped); a problem naming it if it is not."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(str(path), row, None, None, "UTF-8 text"))
+        return ""
+
+
 def load_definition(directory: Path | None = None) -> ReportDefinition:
     """Load and validate the template in ``directory`` (default: the built-in one)."""
     base = directory or default_template_dir()
@@ -224,8 +235,12 @@ def load_definition(directory: Path | None = None) -> ReportDefinition:
             f"no report.yaml in {base}", hint="create one: esgledger report init-template DIR"
         )
     name = str(spec)
+    problems: list[Problem] = []
+    text = _read(spec, problems)
+    if problems:
+        raise ValidationError(problems, what="report definition")
     try:
-        raw = yaml.safe_load(spec.read_text(encoding="utf-8-sig"))
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -244,7 +259,6 @@ def load_definition(directory: Path | None = None) -> ReportDefinition:
             what="report definition",
         ) from None
 
-    problems: list[Problem] = []
     texts: dict[tuple[Lang, str], str] = {}
     seen: set[str] = set()
     for i, section in enumerate(doc.sections):
@@ -263,12 +277,14 @@ def load_definition(directory: Path | None = None) -> ReportDefinition:
                         )
                     )
                     continue
-                texts[(lang, block.text)] = path.read_text(encoding="utf-8-sig")
-    html_path = base / "report.html.j2"
-    css_path = base / "style.css"
-    for path in (html_path, css_path):
+                texts[(lang, block.text)] = _read(path, problems)
+    page: dict[str, str] = {}
+    for file in ("report.html.j2", "style.css"):
+        path = base / file
         if not path.is_file():
             problems.append(Problem(str(path), None, None, None, "a file of the template"))
+        else:
+            page[file] = _read(path, problems)
     if problems:
         raise ValidationError(problems, what="report definition")
     return ReportDefinition(
@@ -277,6 +293,6 @@ def load_definition(directory: Path | None = None) -> ReportDefinition:
         subtitle=doc.subtitle,
         sections=tuple(doc.sections),
         texts=texts,
-        html_template=html_path.read_text(encoding="utf-8"),
-        css=css_path.read_text(encoding="utf-8"),
+        html_template=page["report.html.j2"],
+        css=page["style.css"],
     )

@@ -87,6 +87,15 @@ class Narrative(FigureRegistry):
     def _token(self, fid: str) -> str:
         return f"{FIG_OPEN}{fid}{FIG_CLOSE}"
 
+    def _placed(
+        self, code: str, year: int | None, entity: str | None, decimals: int | None, unit: bool
+    ) -> str:
+        d = self.datum(code, year, entity)
+        if d is None:
+            return MISSING
+        fid, _ = self.figure(d, decimals=decimals, with_unit=unit)
+        return self._token(fid)
+
     def _fig(
         self,
         code: str,
@@ -94,11 +103,7 @@ class Narrative(FigureRegistry):
         entity: str | None = None,
         decimals: int | None = None,
     ) -> str:
-        d = self.datum(code, year, entity)
-        if d is None:
-            return MISSING
-        fid, _ = self.figure(d, decimals=decimals, with_unit=True)
-        return self._token(fid)
+        return self._placed(code, year, entity, decimals, unit=True)
 
     def _num(
         self,
@@ -107,11 +112,7 @@ class Narrative(FigureRegistry):
         entity: str | None = None,
         decimals: int | None = None,
     ) -> str:
-        d = self.datum(code, year, entity)
-        if d is None:
-            return MISSING
-        fid, _ = self.figure(d, decimals=decimals, with_unit=False)
-        return self._token(fid)
+        return self._placed(code, year, entity, decimals, unit=False)
 
     def _change(self, code: str, year: int | None = None, entity: str | None = None) -> str:
         current_year = int(year if year is not None else self.data.period)
@@ -167,8 +168,10 @@ class Narrative(FigureRegistry):
             line = getattr(exc, "lineno", None) or _template_line(exc)
             where = f"{filename}, line {line}" if line else filename
             raise ReportError(f"{where}: {exc.message or exc}") from None
-        except (TypeError, ValueError) as exc:
-            raise ReportError(f"{filename}: bad placeholder ({exc})") from None
+        except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. fig(), 1 // 0
+            line = _template_line(exc)
+            where = f"{filename}, line {line}" if line else filename
+            raise ReportError(f"{where}: bad placeholder ({exc})") from None
         # a mark written as a Jinja string escape is not a figure this composition issued
         expanded = _FIG_TOKEN.sub(lambda m: m[0] if m[1] in self.figures else "", expanded)
         clean, tokens = sanitize_markdown(expanded)

@@ -146,7 +146,7 @@ def format_value(value: float | None, unit: str, lang: Lang, decimals: int | Non
     """Number and unit as printed in running text, e.g. ``819,687 MWh`` or ``4.0%``;
     in Chinese a Chinese unit follows the number without a space (``819,687兆瓦时``).
 
-    Money (``CNY``) is scaled: ``16.04亿元`` in Chinese, ``CNY 1,604.00 million`` in English.
+    Money (``CNY``) is scaled: ``16.04亿元`` in Chinese, ``CNY 1,604 million`` in English.
     """
     if value is None:
         return MISSING

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgledger.catalog.indicators import load_indicators
-from esgledger.errors import EsgError, ReportError
+from esgledger.errors import EsgError, NotFoundError, ReportError
 from esgledger.model import Entity, Observation
 from esgledger.report.data import (
     Datum,
@@ -73,10 +73,8 @@ def _carrier(indicator: str) -> str:
 
 
 def _frameworks_of() -> Any:
-    try:
-        from esgledger.catalog.frameworks import disclosures_for
-    except ImportError:  # pragma: no cover - frameworks catalogue not installed
-        return lambda code: ()
+    from esgledger.catalog.frameworks import disclosures_for
+
     return disclosures_for
 
 
@@ -223,13 +221,11 @@ def _add_targets(data: ReportData, targets_file: Path, years: Sequence[int], roo
 
 
 def _add_assessments(data: ReportData, ledger: Ledger) -> None:
-    try:
-        from esgledger.store import assessments
-    except ImportError:  # pragma: no cover - assessment store not installed
-        return
+    from esgledger.store import assessments
+
     try:
         result = assessments.materiality_result(ledger, data.period)
-    except EsgError:
+    except NotFoundError:  # no assessment for the year; any other error is the user's to see
         result = None
     if result is not None:
         data.materiality = result
@@ -237,11 +233,8 @@ def _add_assessments(data: ReportData, ledger: Ledger) -> None:
             MaterialTopic(t.code, t.name_en, t.name_zh, t.impact, t.financial, t.tier, t.rank)
             for t in result.topics
         )
-    try:
-        register = assessments.load_register(ledger)
-    except EsgError:
-        register = None
-    if register is not None and register.items:
+    register = assessments.load_register(ledger)
+    if register.items:
         data.register = register
         data.risks.extend(
             RiskItem(

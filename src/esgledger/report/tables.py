@@ -55,7 +55,14 @@ class Tables(FigureRegistry):
         for row in body.rows:
             code = self.resolve(row.metric, years, row.entity)
             found = [self.data.get(code, y, row.entity) for y in years]
-            unit = next((d.unit for d in found if d is not None), "")
+            units = sorted({d.unit for d in found if d is not None})
+            if len(units) > 1:  # one unit column: the years must share it
+                self.warnings.append(
+                    f"[{self._section}] {code} has values in {', '.join(units)}: "
+                    "row left out of the table"
+                )
+                continue
+            unit = units[0] if units else ""
             if unit in ("CNY", "yuan", "元") and any(d is not None for d in found):
                 # money rows in 万元 / millions: the figure is registered as printed
                 largest = max(abs(d.value) for d in found if d is not None)

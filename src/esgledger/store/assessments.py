@@ -35,7 +35,7 @@ from esgledger.assess.survey import SurveyBatch, read_survey_files
 from esgledger.assess.topics import Topic, default_topics
 from esgledger.errors import NotFoundError, Problem, ValidationError
 from esgledger.store.ledger import Ledger, check_actor
-from esgledger.store.rows import from_row, row_of
+from esgledger.store.rows import check_widths, from_row, row_of
 from esgledger.store.schema_assess import (
     climate_horizons,
     climate_items,
@@ -213,6 +213,7 @@ def import_materiality(
                 ],
                 what="materiality input",
             )
+    _check_survey_widths(batch)
     result = MaterialityImport(
         year=year,
         topics=len(batch.topics or ()),
@@ -292,6 +293,31 @@ def import_materiality(
             },
         )
     return result
+
+
+def _check_survey_widths(batch: SurveyBatch) -> None:
+    """Text of the batch that its columns cannot hold (see :func:`check_widths`)."""
+    label = ", ".join(Path(f).name for f in batch.files) or "materiality input"
+    topics = [
+        {
+            "code": t.code,
+            "name_en": t.name_en,
+            "name_zh": t.name_zh,
+            "sse": _join(t.sse),
+            "gri": _join(t.gri),
+        }
+        for t in batch.topics or ()
+    ]
+    check_widths(materiality_topics, topics, file=label, key="code")
+    groups = [
+        {"code": g.code, "name_en": g.name_en, "name_zh": g.name_zh} for g in batch.groups or ()
+    ]
+    check_widths(materiality_groups, groups, file=label, key="code")
+    responses = [{"respondent": r.respondent, "group_code": r.group} for r in batch.responses]
+    check_widths(materiality_responses, responses, file=label)
+    check_widths(
+        materiality_expert_scores, [{"expert": s.expert} for s in batch.expert], file=label
+    )
 
 
 def _already_stored(
@@ -543,6 +569,10 @@ def import_register(
         codes = {e.code for e in ledger.entities()}
         known = codes or None
     register = read_register(paths, known_horizons=stored.horizons, known_entities=known)
+    label = ", ".join(Path(p).name for p in paths) or "climate register"
+    items = [_item_row(i, pos) for pos, i in enumerate(register.items, start=1)]
+    check_widths(climate_items, items, file=label, key="code")
+    check_widths(climate_horizons, [{"horizon": h.code} for h in register.horizons], file=label)
     if dry_run or register == stored:  # unchanged: nothing written, not even an event
         return register
     with ledger.transaction() as conn:
@@ -557,11 +587,8 @@ def import_register(
                     for h in register.horizons
                 ],
             )
-        if register.items:
-            conn.execute(
-                climate_items.insert(),
-                [_item_row(i, pos) for pos, i in enumerate(register.items, start=1)],
-            )
+        if items:
+            conn.execute(climate_items.insert(), items)
         ledger.append_audit(
             conn,
             actor=actor,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, update
@@ -29,18 +29,9 @@ from esgledger.store.workflow import LockSet, load_locks
 if TYPE_CHECKING:
     from esgledger.store.ledger import Ledger
 
-__all__ = ["entity_payload", "write_batch"]
+__all__ = ["write_batch"]
 
 _IN_LIMIT = 5000  # above this many distinct values, filter in Python instead of SQL IN
-
-
-def entity_payload(e: Entity) -> dict[str, Any]:
-    """An entity as JSON-able data (dates as ISO text)."""
-    d = asdict(e)
-    for k in ("included_from", "included_to"):
-        v = d[k]
-        d[k] = v.isoformat() if isinstance(v, date) else None
-    return d
 
 
 def _obs_payload(
@@ -121,7 +112,7 @@ def _write_entities(
     events: list[NewEvent] = []
     for e in _parents_first(added, set(current)):
         conn.execute(t_entities.insert().values(**asdict(e)))
-        events.append(NewEvent(actor, "entity.add", e.code, {"new": entity_payload(e)}))
+        events.append(NewEvent(actor, "entity.add", e.code, {"new": e.as_dict()}))
     for old, e in changed:
         values = asdict(e)
         del values["code"]
@@ -131,7 +122,7 @@ def _write_entities(
                 actor,
                 "entity.update",
                 e.code,
-                {"old": entity_payload(old), "new": entity_payload(e)},
+                {"old": old.as_dict(), "new": e.as_dict()},
             )
         )
     unchanged = len(batch_entities) - len(added) - len(changed)

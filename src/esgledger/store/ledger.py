@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -159,6 +160,8 @@ class Ledger:
     ) -> list[AuditEvent]:
         """Audit events in order (``seq > since``; at most ``limit``)."""
         out: list[AuditEvent] = []
+        if limit is not None and limit <= 0:
+            return out
         with self.read() as conn:
             for ev in iter_events(conn, since=since, action=action, ref=ref):
                 out.append(ev)
@@ -237,13 +240,34 @@ class Ledger:
             )
 
     def import_batch(
-        self, batch: ImportBatch, *, actor: str, reason: str | None = None
+        self,
+        batch: ImportBatch,
+        *,
+        actor: str,
+        reason: str | None = None,
+        dry_run: bool = False,
     ) -> ImportResult:
         """Write a validated batch in one transaction (see :mod:`esgledger.store.importer`).
 
         ``reason`` makes changes to approved (locked) periods restatements;
         without it such a change raises :class:`~esgledger.errors.LockedError`.
+        ``dry_run`` does everything, refusals included, then rolls back: what
+        would change, with nothing written.
         """
         check_actor(actor)
-        with self.transaction() as conn:
-            return write_batch(self, conn, batch, actor=actor, reason=reason)
+        try:
+            with self.transaction() as conn:
+                result = write_batch(self, conn, batch, actor=actor, reason=reason)
+                if dry_run:
+                    raise _RollBack(result)
+        except _RollBack as done:
+            return replace(done.result, dry_run=True)
+        return result
+
+
+class _RollBack(Exception):
+    """Leaves a dry run's transaction so that it is rolled back, carrying its result."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("dry run")
+        self.result = result

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Row, or_
+from sqlalchemy import Row, Table, or_
 
-from esgledger.errors import StorageError
+from esgledger.errors import Problem, StorageError, ValidationError
 from esgledger.model import Entity, Observation
 from esgledger.store.schema import observations as t_obs
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_actor",
+    "check_widths",
     "entity_from_row",
     "from_row",
     "observation_from_row",
@@ -70,3 +72,38 @@ def period_filter(period: str) -> Any:
 def check_actor(actor: str) -> None:
     if not actor or not actor.strip() or len(actor) > 64:
         raise StorageError(f"bad actor name {actor!r}: expected 1 to 64 characters")
+
+
+def check_widths(
+    table: Table, rows: Iterable[Mapping[str, Any]], *, file: str, key: str | None = None
+) -> None:
+    """Refuse text longer than its column, listing every such value (nothing is written).
+
+    PostgreSQL enforces ``String(n)`` widths and SQLite does not; checking them
+    here makes both engines take the same input and name the column instead of
+    failing with a driver error. ``key`` names the column that identifies a row
+    in the message (e.g. ``code``).
+    """
+    widths: dict[str, int] = {}
+    for column in table.columns:
+        length = getattr(column.type, "length", None)
+        if isinstance(length, int):
+            widths[column.name] = length
+    problems: list[Problem] = []
+    for row in rows:
+        for name, value in row.items():
+            limit = widths.get(name)
+            if limit is None or not isinstance(value, str) or len(value) <= limit:
+                continue
+            which = f" ({key} {row[key]!r})" if key is not None and key in row else ""
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    name,
+                    f"{value[:30]}… ({len(value)} characters)",
+                    f"at most {limit} characters (the database's limit){which}",
+                )
+            )
+    if problems:
+        raise ValidationError(problems, what=file)

@@ -17,7 +17,7 @@ from esgledger.calc.result import MetricValue, RunResult
 from esgledger.catalog.factors import Factor
 from esgledger.errors import NotFoundError
 from esgledger.store.ledger import Ledger, check_actor
-from esgledger.store.rows import from_row
+from esgledger.store.rows import check_widths, from_row
 from esgledger.store.schema_calc import calc_factor_overrides, calc_results, calc_runs
 
 __all__ = [
@@ -179,6 +179,7 @@ def import_factor_overrides(
 ) -> FactorImport:
     """Add or replace user factors (keyed by factor id) in one audited transaction."""
     check_actor(actor)
+    check_widths(calc_factor_overrides, [_factor_texts(f) for f in factors], file=file, key="id")
     added = updated = unchanged = 0
     current = {f.id: f for f in factor_overrides(ledger)}
     with ledger.transaction() as conn:
@@ -222,6 +223,20 @@ def import_factor_overrides(
                 conn, actor=actor, action="factors.import", ref=file, payload=changed
             )
     return FactorImport(added, updated, unchanged)
+
+
+def _factor_texts(f: Factor) -> dict[str, str]:
+    """The text columns of a factor's row, for :func:`check_widths` (``id`` names it)."""
+    return {
+        "id": f.id,
+        "factor_id": f.id,
+        "kind": f.kind,
+        "subject": f.subject,
+        "region": f.region,
+        "entity": f.entity,
+        "unit": f.unit,
+        "confidence": f.confidence,
+    }
 
 
 def _same(a: Factor, b: Factor) -> bool:

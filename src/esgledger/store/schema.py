@@ -28,6 +28,8 @@ from sqlalchemy import (
     text,
 )
 
+from esgledger.model import CODE_MAX, NAME_MAX
+
 __all__ = [
     "GENESIS_HASH",
     "audit_events",
@@ -65,11 +67,11 @@ users = Table(
 entities = Table(
     "entities",
     metadata,
-    Column("code", String(64), primary_key=True),
-    Column("name_en", String(300), nullable=False, server_default=""),
-    Column("name_zh", String(300), nullable=False, server_default=""),
-    Column("parent", String(64), ForeignKey("entities.code"), nullable=True),
-    Column("type", String(64), nullable=False, server_default=""),
+    Column("code", String(CODE_MAX), primary_key=True),
+    Column("name_en", String(NAME_MAX), nullable=False, server_default=""),
+    Column("name_zh", String(NAME_MAX), nullable=False, server_default=""),
+    Column("parent", String(CODE_MAX), ForeignKey("entities.code"), nullable=True),
+    Column("type", String(CODE_MAX), nullable=False, server_default=""),
     Column("ownership_pct", Float, nullable=True),
     Column("control", String(16), nullable=False, server_default="operational"),
     Column("region", String(16), nullable=False, server_default=""),
@@ -92,7 +94,7 @@ observations = Table(
     Column("version", Integer, nullable=False),
     Column("is_current", Boolean, nullable=False),
     Column("raw_value", Text, nullable=False),
-    Column("raw_unit", String(64), nullable=False),
+    Column("raw_unit", String(CODE_MAX), nullable=False),
     Column("value", Float, nullable=False),
     Column("unit", String(64), nullable=False),
     Column("source", Text, nullable=False, server_default=""),

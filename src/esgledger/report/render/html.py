@@ -1,7 +1,7 @@
 """HTML: one self-contained file (inline CSS, inline SVG charts), responsive and printable.
 
-The page template (``report.html.j2``) is Jinja2 with autoescaping; narrative
-HTML was sanitized when the report was composed. The PDF renderer uses the
+The page template (``report.html.j2``) is Jinja2, sandboxed, with autoescaping;
+narrative HTML was sanitized when the report was composed. The PDF renderer uses the
 same page in ``pdf`` mode (cover, table of contents with page numbers).
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from esgledger.errors import ReportError
@@ -38,12 +39,18 @@ def render_html(
 ) -> str:
     """The page of one edition as an HTML string."""
     report = publication.edition(lang)
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    # a template folder may come from elsewhere: the page, like the narrative, is sandboxed
+    env = SandboxedEnvironment(
+        autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+    )
+    try:
+        css_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)  # CSS
+        css = css_env.from_string(publication.css).render(font_family=font_family, mode=mode)
+    except TemplateError as exc:
+        raise ReportError(f"style.css: {exc}") from None
+    css = css.replace("</", "<\\/")  # a style sheet cannot close its <style> element
     try:
         template = env.from_string(publication.html_template)
-        css_env = Environment(autoescape=False, undefined=StrictUndefined)  # noqa: S701 - CSS
-        css = css_env.from_string(publication.css).render(font_family=font_family, mode=mode)
-        css = css.replace("</", "<\\/")  # a style sheet cannot close its <style> element
         return template.render(
             report=report,
             lang=lang,
