@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from esgledger.errors import Problem, ValidationError
+from esgledger.spreadsheet import neutralise, restore
 
 __all__ = [
     "Row",
@@ -34,7 +35,6 @@ __all__ = [
     "write_csv",
 ]
 
-FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -65,22 +65,6 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def neutralise(text: str) -> str:
-    """Text safe in a spreadsheet cell: a leading ``'`` before a formula trigger."""
-    if text[:1] in FORMULA_TRIGGERS or (
-        text[:1] == "'" and len(text) > 1 and (text[1] in FORMULA_TRIGGERS or text[1] == "'")
-    ):
-        return "'" + text
-    return text
-
-
-def restore(text: str) -> str:
-    """Undo :func:`neutralise` (also what a user's own leading apostrophe means)."""
-    if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_TRIGGERS or text[1] == "'"):
-        return text[1:]
-    return text
 
 
 def _from_records(file: str, name: str, records: Sequence[Sequence[object]]) -> Table:

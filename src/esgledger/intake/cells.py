@@ -24,6 +24,8 @@ import math
 import re
 import unicodedata
 
+from esgledger.spreadsheet import FORMULA_TRIGGERS, neutralise, restore
+
 __all__ = [
     "FORMULA_TRIGGERS",
     "neutralise",
@@ -32,8 +34,6 @@ __all__ = [
     "restore",
 ]
 
-FORMULA_TRIGGERS = frozenset("=+-@\t\r")
-_QUOTE = "'"
 
 _PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[eE][+-]?\d+)?")
@@ -67,22 +67,3 @@ def number_text_for_xlsx(raw: str) -> float | None:
     if not math.isfinite(value) or f"{value:.16g}" != raw:
         return None
     return value
-
-
-def neutralise(text: str) -> str:
-    """Text safe to put in a spreadsheet cell (a leading apostrophe before a formula trigger)."""
-    if not text:
-        return text
-    first = text[0]
-    if first in FORMULA_TRIGGERS or (
-        first == _QUOTE and len(text) > 1 and (text[1] in FORMULA_TRIGGERS or text[1] == _QUOTE)
-    ):
-        return _QUOTE + text
-    return text
-
-
-def restore(text: str) -> str:
-    """Undo :func:`neutralise` (also what a user's own leading apostrophe means)."""
-    if len(text) > 1 and text[0] == _QUOTE and (text[1] in FORMULA_TRIGGERS or text[1] == _QUOTE):
-        return text[1:]
-    return text

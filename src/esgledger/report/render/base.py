@@ -13,6 +13,7 @@ from typing import Protocol
 
 from esgledger.errors import ReportError
 from esgledger.report.model import Lang, Report
+from esgledger.spreadsheet import neutralise
 
 __all__ = ["Publication", "Renderer", "normalize_zip", "publication_time", "safe_text"]
 
@@ -82,11 +83,6 @@ def normalize_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_text(text: str) -> str:
-    """Neutralize spreadsheet formula injection: text starting with = + - @ gets a leading '."""
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    """Neutralize spreadsheet formula injection (see :mod:`esgledger.spreadsheet`)."""
+    return neutralise(text)
