@@ -101,3 +101,13 @@ def test_dates_are_printed_per_language():
 
     assert format_date(date(2025, 3, 31), "en") == "2025-03-31"
     assert format_date(date(2025, 3, 31), "zh") == "2025年3月31日"  # no leading zeros in Chinese
+
+
+def test_a_share_changes_in_percentage_points():
+    from esgledger.report.numbers import format_point_change
+
+    # renewable share 4.0 % -> 5.0 %: one point, not "+25.0%"
+    assert format_point_change(5.0, 4.0, "en") == "+1.0 pp"
+    assert format_point_change(4.0, 5.0, "zh") == "-1.0个百分点"
+    assert format_point_change(4.31, 4.31, "en") == "0.0 pp"
+    assert format_point_change(None, 4.0, "en") is None

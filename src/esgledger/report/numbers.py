@@ -20,6 +20,7 @@ __all__ = [
     "format_change",
     "format_date",
     "format_number",
+    "format_point_change",
     "format_value",
     "is_percent",
     "money_scale",
@@ -180,6 +181,22 @@ def format_change(current: float | None, previous: float | None) -> str | None:
     change = (current - previous) / abs(previous) * 100
     text = f"{change:+.1f}%"
     return "0.0%" if text in {"+0.0%", "-0.0%"} else text
+
+
+def format_point_change(current: float | None, previous: float | None, lang: Lang) -> str | None:
+    """Year-on-year change of a percentage, in percentage points (``+1.0 pp`` / ``+1.0个百分点``).
+
+    A share moving from 4.0 % to 5.0 % rose by one point; printing it as
+    "+25.0%" would read as a change of the share itself.
+    """
+    if current is None or previous is None:
+        return None
+    if not (math.isfinite(current) and math.isfinite(previous)):
+        return None
+    text = f"{current - previous:+.1f}"
+    if text in {"+0.0", "-0.0"}:
+        text = "0.0"
+    return f"{text}个百分点" if lang == "zh" else f"{text} pp"
 
 
 def format_date(day: date, lang: Lang) -> str:

@@ -12,7 +12,14 @@ from esgledger.report.data import Datum, ReportData, TargetStatus
 from esgledger.report.definition import ReportDefinition
 from esgledger.report.labels import labels_for, metric_name
 from esgledger.report.model import Figure, Lang, LineageRef
-from esgledger.report.numbers import MISSING, format_change, format_number, format_value
+from esgledger.report.numbers import (
+    MISSING,
+    format_change,
+    format_number,
+    format_point_change,
+    format_value,
+    is_percent,
+)
 
 __all__ = ["FigureRegistry"]
 
@@ -121,20 +128,23 @@ class FigureRegistry:
     def change_figure(self, cur: Datum | None, prev: Datum | None) -> str | None:
         if cur is None or prev is None:
             return None
-        printed = format_change(cur.value, prev.value)
+        points = is_percent(cur.unit) and is_percent(prev.unit)
+        if points:  # a share's change is told in percentage points
+            printed = format_point_change(cur.value, prev.value, self.lang)
+        else:
+            printed = format_change(cur.value, prev.value)
         if printed is None:
             return None
-        value = (cur.value - prev.value) / abs(prev.value) * 100
         ref = LineageRef(f"{cur.code}:yoy", cur.entity, cur.period, cur.run)
         label = f"{self.name(cur.code, cur)} ({self.labels['yoy']})"
+        if points:
+            value, unit = cur.value - prev.value, "percentage point"
+            source = f"{cur.period} − {prev.period}"
+        else:
+            value, unit = (cur.value - prev.value) / abs(prev.value) * 100, "%"
+            source = f"({cur.period} − {prev.period}) / {prev.period}"
         return self.register(
-            ref,
-            value,
-            "%",
-            printed,
-            label=label,
-            frameworks=cur.frameworks,
-            source=f"({cur.period} − {prev.period}) / {prev.period}",
+            ref, value, unit, printed, label=label, frameworks=cur.frameworks, source=source
         )
 
     def target_name(self, t: TargetStatus) -> str:
