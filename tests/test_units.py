@@ -59,3 +59,9 @@ def test_round_trip(value, a, b):
 )
 def test_powers_inside_compound_units(value, src, dst, expected):
     assert math.isclose(convert(value, src, dst), expected, rel_tol=1e-12)
+
+
+def test_participation_is_not_headcount():
+    # 人次 (person-times) counts attendances: 3 people at 2 sessions are 6 人次, not 6 人
+    assert convert(6, "人次", "person_time") == 6
+    assert not is_compatible("人次", "人")
