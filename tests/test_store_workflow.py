@@ -168,3 +168,38 @@ def test_a_scope_without_observations_is_never_locked(filled):
     with pytest.raises(NotFoundError, match="nothing to approve: no observations for 2024-07\n"):
         approve(filled, period="2024-07", actor="carol")
     assert locks(filled) == []
+
+
+def test_changing_ownership_after_approval_is_a_restatement(filled):
+    """DESIGN: a change after approval is a restatement with a reason, entities included:
+    ownership, control, parent and inclusion windows change approved consolidated figures."""
+    from dataclasses import replace
+
+    from store_helpers import GROUP, JV, SUB
+
+    for step in (submit, review, approve):
+        step(filled, period="2024", actor="carol")
+    before = filled.verify_audit().events
+    sub_60 = replace(SUB, ownership_pct=60.0)
+    with pytest.raises(LockedError, match=r"entity 'SUB': changing ownership_pct restates"):
+        filled.import_batch(batch(entities=(GROUP, sub_60, JV)), actor="carol")
+    assert filled.verify_audit().events == before  # nothing written
+    assert {e.code: e for e in filled.entities()}["SUB"].ownership_pct == 83.0
+
+    # a name is not structural: no reason needed
+    renamed = replace(SUB, name_en="Subsidiary Ltd")
+    assert (
+        filled.import_batch(batch(entities=(GROUP, renamed, JV)), actor="carol").entities_updated
+        == 1
+    )
+
+    # with a reason it goes through, and the audit event says what it restates and why
+    result = filled.import_batch(
+        batch(entities=(GROUP, replace(renamed, ownership_pct=60.0), JV)),
+        actor="carol",
+        reason="share purchase agreement restated",
+    )
+    assert result.entities_updated == 1
+    event = filled.audit_events(action="entity.update")[-1]
+    assert event.payload["reason"] == "share purchase agreement restated"
+    assert event.payload["restates"] == ["2024"]

@@ -24,12 +24,12 @@ from esgledger.store.database import bulk_insert
 from esgledger.store.rows import entity_from_row
 from esgledger.store.schema import entities as t_entities
 from esgledger.store.schema import observations as t_obs
-from esgledger.store.workflow import LockSet, load_locks
+from esgledger.store.workflow import ALL_ENTITIES, LockSet, PeriodLock, load_locks
 
 if TYPE_CHECKING:
     from esgledger.store.ledger import Ledger
 
-__all__ = ["write_batch"]
+__all__ = ["STRUCTURAL_FIELDS", "write_batch"]
 
 _IN_LIMIT = 5000  # above this many distinct values, filter in Python instead of SQL IN
 
@@ -87,8 +87,58 @@ def _check_tree(all_entities: dict[str, Entity]) -> None:
             cur = parent.parent
 
 
+#: Entity fields that change consolidated figures (boundary shares, windows, the tree).
+STRUCTURAL_FIELDS = ("parent", "ownership_pct", "control", "included_from", "included_to")
+
+
+def _ancestors(code: str, tree: dict[str, Entity]) -> set[str]:
+    out: set[str] = set()
+    cur = tree[code].parent if code in tree else None
+    while cur is not None and cur not in out:
+        out.add(cur)
+        cur = tree[cur].parent if cur in tree else None
+    return out
+
+
+def _check_locked_restructure(
+    changed: list[tuple[Entity, Entity]],
+    current: dict[str, Entity],
+    merged: dict[str, Entity],
+    locks: list[PeriodLock],
+    reason: str | None,
+) -> dict[str, list[str]]:
+    """Structural entity changes that touch approved figures need a restatement reason.
+
+    A change of parent, ownership, control or inclusion window changes the
+    consolidated figures of the entity and of every ancestor; when any of them
+    (or the whole group) has a locked period, it is a restatement. Returns the
+    locked periods per changed entity (for the audit trail).
+    """
+    locked_by_entity: dict[str, set[str]] = {}
+    for lock in locks:
+        locked_by_entity.setdefault(lock.entity, set()).add(lock.period)
+    restated: dict[str, list[str]] = {}
+    for old, new in changed:
+        fields = [f for f in STRUCTURAL_FIELDS if getattr(old, f) != getattr(new, f)]
+        if not fields:
+            continue
+        touched = {new.code, ALL_ENTITIES}
+        touched |= _ancestors(new.code, current) | _ancestors(new.code, merged)
+        periods = sorted({p for who in touched for p in locked_by_entity.get(who, set())})
+        if not periods:
+            continue
+        if reason is None:
+            raise LockedError(
+                f"entity {new.code!r}: changing {', '.join(fields)} restates approved, "
+                f"locked figures ({', '.join(periods[:5])})",
+                hint="to restate approved figures, import again with a reason (--reason TEXT)",
+            )
+        restated[new.code] = periods
+    return restated
+
+
 def _write_entities(
-    conn: Connection, batch_entities: Sequence[Entity], actor: str
+    conn: Connection, batch_entities: Sequence[Entity], actor: str, reason: str | None
 ) -> tuple[int, int, int, list[NewEvent]]:
     existing = {r.code: r for r in conn.execute(select(t_entities)).all()}
     current = {code: entity_from_row(r) for code, r in existing.items()}
@@ -109,6 +159,7 @@ def _write_entities(
     merged = dict(current)
     merged.update({e.code: e for e in batch_entities})
     _check_tree(merged)
+    restated = _check_locked_restructure(changed, current, merged, load_locks(conn), reason)
     events: list[NewEvent] = []
     for e in _parents_first(added, set(current)):
         conn.execute(t_entities.insert().values(**asdict(e)))
@@ -117,14 +168,10 @@ def _write_entities(
         values = asdict(e)
         del values["code"]
         conn.execute(update(t_entities).where(t_entities.c.code == e.code).values(**values))
-        events.append(
-            NewEvent(
-                actor,
-                "entity.update",
-                e.code,
-                {"old": old.as_dict(), "new": e.as_dict()},
-            )
-        )
+        payload: dict[str, Any] = {"old": old.as_dict(), "new": e.as_dict()}
+        if e.code in restated:
+            payload |= {"reason": reason, "restates": restated[e.code]}
+        events.append(NewEvent(actor, "entity.update", e.code, payload))
     unchanged = len(batch_entities) - len(added) - len(changed)
     return len(added), len(changed), unchanged, events
 
@@ -158,7 +205,7 @@ def write_batch(
 ) -> ImportResult:
     """Apply ``batch`` inside ``conn``'s transaction and return what changed."""
     reason = (reason or "").strip() or None
-    e_added, e_updated, e_unchanged, events = _write_entities(conn, batch.entities, actor)
+    e_added, e_updated, e_unchanged, events = _write_entities(conn, batch.entities, actor, reason)
     known = {r.code for r in conn.execute(select(t_entities.c.code))}
 
     obs = batch.observations
