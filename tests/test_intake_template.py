@@ -23,7 +23,8 @@ def seeded(ledger):
 def test_template_layout(seeded, tmp_path):
     path = template(seeded, "GANSU", "2024", tmp_path / "gansu.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["instructions", "observations", "entities"]
+    # the entity's row is for reference only: a sheet import does not read
+    assert wb.sheetnames == ["instructions", "observations", "entity"]
     text = " ".join(str(c.value) for row in wb["instructions"].iter_rows() for c in row)
     assert "填报说明" in text and "How to fill in" in text and "GANSU" in text
     ws = wb["observations"]
@@ -59,7 +60,7 @@ def test_template_layout(seeded, tmp_path):
     )
     decimals = [dv for dv in ws.data_validations.dataValidation if dv.type == "decimal"]
     assert decimals and decimals[0].operator == "greaterThanOrEqual"
-    assert [c.value for c in wb["entities"][2]][:3] == [
+    assert [c.value for c in wb["entity"][2]][:3] == [
         "GANSU",
         "Gansu Rare Earth Co.",
         "甘肃稀土公司",
@@ -95,7 +96,7 @@ def test_filled_template_imports(seeded, tmp_path):
     wb.save(path)
     wb.close()
     result = import_files(seeded, [path], actor="tester")
-    assert (result.observations_added, result.entities_unchanged) == (3, 1)
+    assert (result.observations_added, result.entities_unchanged) == (3, 0)
     assert len(result.warnings) == 1 and "1 row without one skipped" in str(result.warnings[0])
     obs = {o.indicator: o for o in seeded.observations(entity="GANSU", period="2024-03")}
     assert math.isclose(obs["energy.electricity.purchased"].value, 15.0)
@@ -120,3 +121,22 @@ def test_percent_rows_get_a_0_to_100_check(seeded, tmp_path):
         if dv.type == "decimal"
     }
     assert checks == {("greaterThanOrEqual", "0", None): "D2", ("between", "0", "100"): "D3"}
+
+
+def test_a_late_template_never_reverts_an_entity_change(seeded, tmp_path):
+    """The template's entity row is a reference copy: importing the workbook weeks later
+    must not undo a change of ownership made in the ledger meanwhile."""
+    from dataclasses import replace
+
+    from esgledger.model import ImportBatch
+
+    path = template(seeded, "GANSU", "2024", tmp_path / "g.xlsx", indicators=["water.fresh"])
+    gansu = {e.code: e for e in seeded.entities()}["GANSU"]
+    seeded.import_batch(ImportBatch((replace(gansu, ownership_pct=55.0),), ()), actor="hq")
+    wb = openpyxl.load_workbook(path)
+    wb["observations"]["D2"] = 100
+    wb.save(path)
+    wb.close()
+    result = import_files(seeded, [path], actor="gansu")
+    assert result.observations_added == 1 and result.entities_updated == 0
+    assert {e.code: e for e in seeded.entities()}["GANSU"].ownership_pct == 55.0

@@ -10,17 +10,20 @@ Files are CSV or XLSX. A file's kind is told by its header:
 
 Every problem in every file is collected and raised as one
 :class:`~esgledger.errors.ValidationError`; nothing is returned half-read.
+This module works on tables already read (:class:`~esgledger.assess.tables.SourceFile`)
+and builds the questionnaire workbook in memory; the files themselves are read
+and written by :mod:`esgledger.intake.assessment_files`.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from esgledger.assess.materiality import ExpertScore, Group, Response
-from esgledger.assess.tables import Table, check_code, neutralise, read_tables, require_columns
+from esgledger.assess.tables import SourceFile, Table, check_code, neutralise, require_columns
 from esgledger.assess.topics import Topic, parse_topics
 from esgledger.errors import Problem, ValidationError
 
@@ -32,8 +35,8 @@ __all__ = [
     "parse_expert",
     "parse_groups",
     "parse_responses",
-    "read_survey_files",
-    "write_questionnaire",
+    "questionnaire_workbook",
+    "survey_from_sources",
 ]
 
 GROUP_COLUMNS = ("code", "name_en", "name_zh", "weight")
@@ -233,14 +236,14 @@ def _kind(table: Table) -> str | None:
     return None
 
 
-def read_survey_files(
-    paths: Sequence[str | Path],
+def survey_from_sources(
+    sources: Sequence[SourceFile],
     *,
     known_topics: Sequence[Topic],
     known_groups: Sequence[Group],
     topics_only: bool = False,
 ) -> SurveyBatch:
-    """Read and validate topic, group, response and expert files together.
+    """Validate the tables of topic, group, response and expert files together.
 
     Responses are checked against ``known_topics`` plus any topics in the
     batch, and against the groups of the batch when it has a groups table
@@ -249,14 +252,12 @@ def read_survey_files(
     """
     problems: list[Problem] = []
     tables: dict[str, list[Table]] = {"topics": [], "groups": [], "responses": [], "expert": []}
-    for path in paths:
-        try:
-            tables_read = read_tables(path)
-        except ValidationError as exc:  # list every file's problems, not the first file's
-            problems += exc.problems
+    for source in sources:
+        if source.problems:  # list every file's problems, not the first file's
+            problems += source.problems
             continue
         found = False
-        for t in tables_read:
+        for t in source.tables:
             kind = _kind(t)
             if kind and kind != "topics" and topics_only:
                 problems.append(
@@ -275,7 +276,7 @@ def read_survey_files(
         if not found:
             problems.append(
                 Problem(
-                    Path(path).name,
+                    source.name,
                     1,
                     None,
                     None,
@@ -321,7 +322,7 @@ def read_survey_files(
         groups=tuple(groups) if groups is not None else None,
         responses=tuple(responses),
         expert=tuple(expert),
-        files=tuple(Path(p).name for p in paths),
+        files=tuple(s.name for s in sources),
     )
 
 
@@ -358,16 +359,15 @@ _INSTRUCTIONS = [
 ]
 
 
-def write_questionnaire(
-    path: str | Path,
+def questionnaire_workbook(
     topics: Sequence[Topic],
     groups: Sequence[Group],
     *,
     year: int,
     respondent: str = "",
     group: str = "",
-) -> Path:
-    """Write the questionnaire workbook; once filled, :func:`read_survey_files` reads it."""
+) -> bytes:
+    """The questionnaire workbook (XLSX bytes); once filled, it imports as responses."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -420,6 +420,6 @@ def write_questionnaire(
         gs.append([neutralise(g.code), neutralise(g.name_en), neutralise(g.name_zh)])
     gs.protection.sheet = True
     wb.active = 1
-    out = Path(path)
-    wb.save(out)
-    return out
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

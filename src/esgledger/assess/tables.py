@@ -1,8 +1,10 @@
-"""Reading and writing the small tables of the assessment area (CSV or XLSX).
+"""The small tables of the assessment area (topics, groups, responses, risks), as plain data.
 
 A table is a header plus rows of text cells. Rows carry their 1-based
 spreadsheet row number (the header is row 1), so every :class:`Problem` can
-name the row a user sees in Excel.
+name the row a user sees in Excel. This module only turns records that were
+already read into tables, and tables into CSV text; opening, reading and
+writing the files is done by :mod:`esgledger.intake.assessment_files`.
 
 Text that a spreadsheet would run as a formula (it starts with ``= + - @``, a
 tab or a carriage return) is written with a leading apostrophe, in CSV and
@@ -19,20 +21,20 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from esgledger.errors import Problem, ValidationError
 from esgledger.spreadsheet import neutralise, restore
 
 __all__ = [
     "Row",
+    "SourceFile",
     "Table",
     "check_code",
+    "csv_text",
     "neutralise",
-    "read_tables",
     "require_columns",
     "restore",
-    "write_csv",
+    "table_from_records",
 ]
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -67,7 +69,26 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _from_records(file: str, name: str, records: Sequence[Sequence[object]]) -> Table:
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file as read by intake: its tables, or the problems that kept it unread.
+
+    ``name`` is the file name problems report (no folder).
+    """
+
+    name: str
+    tables: tuple[Table, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def table_from_records(file: str, name: str, records: Sequence[Sequence[object]]) -> Table:
+    """A table from the raw records of a CSV file or a worksheet (the first is the header).
+
+    Header names are stripped, lower-cased and freed of a BOM; cells are text
+    (whole floats without ``.0``) with one formula-guarding apostrophe removed;
+    blank rows are skipped. Control characters raise one
+    :class:`ValidationError` listing every cell that holds one.
+    """
     if not records:
         return Table(file, name, (), ())
     header = tuple(_cell_text(c).strip().lstrip("\ufeff").lower() for c in records[0])
@@ -87,46 +108,6 @@ def _from_records(file: str, name: str, records: Sequence[Sequence[object]]) -> 
     if problems:
         raise ValidationError(problems)
     return Table(file, name, tuple(c for c in header if c), tuple(rows))
-
-
-def read_tables(path: str | Path) -> list[Table]:
-    """Read a CSV file (one table named after the file) or every sheet of a workbook.
-
-    Raises :class:`ValidationError` when the file cannot be read at all.
-    """
-    p = Path(path)
-    file = p.name
-    if not p.is_file():
-        what = "a file, not a folder" if p.is_dir() else "an existing file (not found)"
-        raise ValidationError([Problem(file, None, None, None, what)])
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        data = p.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            row = data[: exc.start].count(b"\n") + 1
-            expected = "UTF-8 text (in Excel: save as 'CSV UTF-8')"
-            raise ValidationError([Problem(file, row, None, None, expected)]) from None
-        records = list(csv.reader(io.StringIO(text)))
-        return [_from_records(file, p.stem.lower(), records)]
-    if suffix in {".xlsx", ".xlsm"}:
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            expected = f"a readable XLSX workbook (this one is not: {type(exc).__name__})"
-            raise ValidationError([Problem(file, None, None, None, expected)]) from None
-        try:
-            tables = []
-            for ws in wb.worksheets:
-                records = [list(r) for r in ws.iter_rows(values_only=True)]
-                tables.append(_from_records(file, ws.title.strip().lower(), records))
-            return tables
-        finally:
-            wb.close()
-    raise ValidationError([Problem(file, None, None, p.suffix, "a .csv or .xlsx file")])
 
 
 def require_columns(table: Table, required: Iterable[str]) -> list[Problem]:
@@ -163,12 +144,13 @@ def check_code(
     return code
 
 
-def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """Write a UTF-8 CSV file (no BOM, ``\\n`` line ends) with a header; text neutralised."""
-    with Path(path).open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(
-                ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row]
-            )
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV text (``\\n`` line ends) with a header; text cells neutralised, ``None`` empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row]
+        )
+    return buffer.getvalue()

@@ -5,16 +5,18 @@ company's 2024 double-materiality assessment, named in our own words in
 English and Chinese, each mapped to the topics of SSE Guideline No. 14 (by
 their number in the guideline's list of 21) and to GRI topic standards.
 Users replace it with their own file (``esgledger materiality import topics.csv``).
+Reading the shipped file and users' files is done by
+:mod:`esgledger.intake.assessment_files` (``default_topics``, ``topics_from_file``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
+from collections.abc import Sequence
 from typing import Literal
 
-from esgledger.assess.tables import Table, check_code, read_tables, require_columns
+from esgledger.assess.tables import Table, check_code, require_columns
 from esgledger.errors import Problem, ValidationError
 
 __all__ = [
@@ -23,9 +25,8 @@ __all__ = [
     "TOPIC_COLUMNS",
     "Dimension",
     "Topic",
-    "default_topics",
     "parse_topics",
-    "topics_from_file",
+    "topics_from_tables",
 ]
 
 Dimension = Literal["E", "S", "G"]
@@ -126,24 +127,10 @@ def parse_topics(table: Table) -> list[Topic]:
     return topics
 
 
-def topics_from_file(path: str) -> list[Topic]:
-    """Read and validate a topics CSV (or the ``topics`` sheet of a workbook)."""
-    tables = read_tables(path)
+def topics_from_tables(tables: Sequence[Table]) -> list[Topic]:
+    """Validate the topics table among a file's tables (one with a ``dimension`` column or
+    named ``topics``; else the first)."""
     for t in tables:
         if "dimension" in t.columns or t.name == "topics":
             return parse_topics(t)
     return parse_topics(tables[0])
-
-
-def default_topics() -> list[Topic]:
-    """The built-in catalogue (28 topics)."""
-    text = resources.files("esgledger.assess").joinpath("data/topics.csv").read_text("utf-8")
-    import csv
-    import io
-
-    from esgledger.assess.tables import Row
-
-    records = list(csv.reader(io.StringIO(text)))
-    header = tuple(records[0])
-    rows = tuple(Row(i, dict(zip(header, r, strict=True))) for i, r in enumerate(records[1:], 2))
-    return parse_topics(Table("topics.csv", "topics", header, rows))

@@ -4,8 +4,11 @@ The workbook has three sheets: ``instructions`` (Chinese and English),
 ``observations`` (one row per expected indicator with entity, period, code,
 names and canonical unit filled in; value, unit, source and comment are the
 only unlocked cells; a unit list and a numeric check per row) and
-``entities`` (the entity's own row). Once filled it imports as it is: the
-name columns are informational and rows left without a value are skipped.
+``entity`` (the entity's own row as the ledger holds it, for reference only:
+import reads sheets named ``entities`` and ``observations``, so a workbook
+filled in weeks later never reverts an entity change made since). Once filled
+it imports as it is: the name columns are informational and rows left without
+a value are skipped.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
 from esgledger.model import Entity, LedgerReader, Period
 from esgledger.units import convert, is_compatible
 
-__all__ = ["UNIT_CHOICES", "template", "unit_choices"]
+__all__ = ["REFERENCE_SHEET", "UNIT_CHOICES", "template", "unit_choices"]
 
 # Units offered in the drop-down lists, filtered per indicator by dimension.
 UNIT_CHOICES: tuple[str, ...] = (
@@ -173,7 +176,7 @@ def template(
     wb = openpyxl.Workbook()
     _instructions(wb.active, found, str(p))
     _observations(wb.create_sheet("observations"), found, str(p), rows)
-    _entities(wb.create_sheet("entities"), found)
+    _entities(wb.create_sheet(REFERENCE_SHEET), found)
     path = Path(out)
     save_workbook(wb, path)
     return path
@@ -252,6 +255,10 @@ def _observations(sheet: Any, entity: Entity, period: str, rows: Sequence[Indica
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.autoFilter = False
+
+
+#: The template's sheet with the entity's row: for reference, never imported.
+REFERENCE_SHEET = "entity"
 
 
 def _entities(sheet: Any, entity: Entity) -> None:
