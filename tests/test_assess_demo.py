@@ -5,9 +5,8 @@ from __future__ import annotations
 from importlib import resources
 
 from esgledger.assess.materiality import assess
-from esgledger.assess.survey import read_survey_files
 from esgledger.assess.synthetic import generate_survey, survey_csv
-from esgledger.assess.topics import default_topics
+from esgledger.intake.assessment_files import default_topics, read_survey_files
 
 DATA = resources.files("esgledger.assess").joinpath("data")
 

@@ -17,8 +17,9 @@ from esgledger.assess.materiality import (
     survey_scores,
     tier_of,
 )
-from esgledger.assess.topics import Topic, default_topics
+from esgledger.assess.topics import Topic
 from esgledger.errors import CalcError
+from esgledger.intake.assessment_files import default_topics
 
 TOPICS = [
     Topic("t1", "Topic one", "议题一", "E", ("1",), ("GRI 305",)),

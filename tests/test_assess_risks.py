@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esgledger.assess.charts import cjk_font_family, heatmap_chart, matrix_chart
+from esgledger.assess.charts import cjk_font_family
 from esgledger.assess.materiality import Group, Response, assess
 from esgledger.assess.risks import (
     CATEGORIES,
@@ -16,12 +16,16 @@ from esgledger.assess.risks import (
     ClimateItem,
     ClimateRegister,
     Horizon,
-    read_register,
     s2_coverage,
+)
+from esgledger.errors import ValidationError
+from esgledger.intake.assessment_files import (
+    default_topics,
+    heatmap_chart,
+    matrix_chart,
+    read_register,
     write_register,
 )
-from esgledger.assess.topics import default_topics
-from esgledger.errors import ValidationError
 
 DATA = resources.files("esgledger.assess").joinpath("data")
 DEMO = [str(DATA / "demo_risks.csv"), str(DATA / "demo_horizons.csv")]

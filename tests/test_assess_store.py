@@ -148,7 +148,7 @@ def test_demo_round_trip(ledger):
     }
     reg = load_register(ledger)
     assert len(reg.items) == 13 and len(reg.horizons) == 3
-    from esgledger.assess.risks import read_register
+    from esgledger.intake.assessment_files import read_register
     from esgledger.store.assessments import demo_files
 
     f = demo_files()

@@ -8,10 +8,15 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from esgledger.assess.materiality import Group, Response, assess
-from esgledger.assess.survey import read_survey_files, write_questionnaire
 from esgledger.assess.synthetic import survey_csv
-from esgledger.assess.topics import Topic, default_topics, topics_from_file
+from esgledger.assess.topics import Topic
 from esgledger.errors import ValidationError
+from esgledger.intake.assessment_files import (
+    default_topics,
+    read_survey_files,
+    topics_from_file,
+    write_questionnaire,
+)
 
 TOPICS = [
     Topic("t1", "Topic one", "议题一", "E"),

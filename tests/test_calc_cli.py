@@ -179,7 +179,7 @@ def test_factors_list_and_search(monkeypatch, tmp_path, capsys):
 
 
 def test_sqlite_and_postgresql_give_identical_results(sqlite_url, pg_url, tmp_path):
-    from esgledger.calc.service import compute_ledger
+    from esgledger.services.calc import compute_ledger
 
     files = H.write_files(tmp_path)
     outputs = []

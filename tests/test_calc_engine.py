@@ -359,7 +359,7 @@ def test_a_year_without_observations_gives_an_empty_run():
 
 def test_engine_packages_import_no_storage_or_adapters():
     # DESIGN.md: calc and quality take plain data; only store speaks SQL; cli/web/report are
-    # callers, never callees. (esgledger.calc.service is the ledger-reading helper, outside.)
+    # callers, never callees (esgledger.services reads the ledger; see also test_layering.py).
     import subprocess
     import sys
 
@@ -368,7 +368,7 @@ def test_engine_packages_import_no_storage_or_adapters():
         "import esgledger.calc, esgledger.calc.targets, esgledger.calc.formula\n"
         "import esgledger.quality, esgledger.catalog.factors\n"
         "bad = ('sqlalchemy', 'psycopg', 'esgledger.store', 'esgledger.cli', 'esgledger.web',\n"
-        "       'esgledger.report', 'esgledger.calc.service')\n"
+        "       'esgledger.report', 'esgledger.services')\n"
         "print(sorted(m for m in sys.modules if m.startswith(bad)))\n"
     )
     out = subprocess.run(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from esgledger.calc.service import compute_ledger
+from esgledger.services.calc import compute_ledger
 from esgledger.cli import run
 from esgledger.demo.build import STEPS, build_demo
 from esgledger.store import Ledger

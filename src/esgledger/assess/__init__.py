@@ -3,8 +3,9 @@
 A pure engine: plain data in, plain data out. ``topics`` (the topic
 catalogue), ``materiality`` (scores, tiers, sensitivity, change), ``survey``
 (groups, responses, expert scores, questionnaire), ``risks`` (the IFRS S2
-register) and ``charts`` (matrix and heat map). Storage lives in
-``esgledger.store.assessments``.
+register) and ``charts`` (matrix and heat map). It never opens a file or a
+session: files are read and written by ``esgledger.intake.assessment_files``,
+storage lives in ``esgledger.store.assessments``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ Both charts are drawn at print size (the text width of an A4 page) with a
 numbered marker per item and the numbered names listed beside the plot, so no
 label sits on another however tightly the scores cluster. The plain-data
 drawings (:func:`matrix_figure`, :func:`heatmap_figure`) also serve the report
-builder when it has only scores, not the engine's result objects.
+builder when it has only scores, not the engine's result objects. Charts are
+returned as bytes; :mod:`esgledger.intake.assessment_files` writes them to files.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from esgledger.assess.materiality import TIERS, MaterialityResult
@@ -96,19 +96,8 @@ class HeatItem:
     opportunity: bool = False
 
 
-def _fmt(path: str | Path | None, fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    if path is not None and Path(path).suffix.lower() in {".svg", ".png", ".pdf"}:
-        return Path(path).suffix.lower().lstrip(".")
-    return "png"
-
-
-def _save(fig: Any, path: str | Path | None, fmt: str) -> bytes:
-    data = save_figure(fig, fmt, dpi=200)
-    if path is not None:
-        Path(path).write_bytes(data)
-    return data
+def _render(fig: Any, fmt: str | None) -> bytes:
+    return save_figure(fig, fmt or "png", dpi=200)
 
 
 def _wrap(text: str, zh: bool) -> list[str]:
@@ -269,17 +258,16 @@ def matrix_figure(
 
 def matrix_chart(
     result: MaterialityResult,
-    path: str | Path | None = None,
     *,
     lang: str = "en",
     fmt: str | None = None,
     title: bool = True,
 ) -> bytes:
     """The materiality matrix (x = financial, y = impact), one numbered marker per topic
-    coloured by tier, with the ranked topic names beside it. Returns the image bytes;
-    ``title=False`` leaves the title to the page (a report's figure caption)."""
+    coloured by tier, with the ranked topic names beside it. Returns the image bytes
+    (``fmt`` png, svg or pdf; png by default); ``title=False`` leaves the title to the
+    page (a report's figure caption)."""
     zh = lang.startswith("zh")
-    form = _fmt(path, fmt)
     points = [
         MatrixPoint(
             r.financial, r.impact, r.rank, TIER_COLOURS[r.tier], r.name_zh if zh else r.name_en
@@ -311,7 +299,7 @@ def matrix_chart(
             title=heading,
             note=note,
         )
-        return _save(fig, path, form)
+        return _render(fig, fmt)
 
 
 def _heat_colour(score: int) -> str:
@@ -417,7 +405,6 @@ def heatmap_figure(
 
 def heatmap_chart(
     register: ClimateRegister,
-    path: str | Path | None = None,
     *,
     lang: str = "en",
     fmt: str | None = None,
@@ -425,10 +412,10 @@ def heatmap_chart(
     title: bool = True,
 ) -> bytes:
     """Likelihood x magnitude heat map of the register's items (codes in the cells,
-    opportunities in blue), with the item titles listed beside it; ``title=False``
-    leaves the title to the page."""
+    opportunities in blue), with the item titles listed beside it. Returns the image
+    bytes (``fmt`` png, svg or pdf; png by default); ``title=False`` leaves the title
+    to the page."""
     zh = lang.startswith("zh")
-    form = _fmt(path, fmt)
     items = [
         HeatItem(
             i.code,
@@ -451,4 +438,4 @@ def heatmap_chart(
             lang=lang,
             title=heading,
         )
-        return _save(fig, path, form)
+        return _render(fig, fmt)

@@ -10,25 +10,27 @@ value-chain stages affected, the response, linked metrics and targets, and an
 owner.
 
 File format (CSV, or sheets ``risks`` and ``horizons`` of one workbook):
-:data:`RISK_COLUMNS` and :data:`HORIZON_COLUMNS`.
+:data:`RISK_COLUMNS` and :data:`HORIZON_COLUMNS`. This module parses tables
+already read and builds the export (CSV text, XLSX bytes) in memory; the files
+are read and written by :mod:`esgledger.intake.assessment_files`.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from esgledger.assess.tables import (
+    SourceFile,
     Table,
     check_code,
+    csv_text,
     neutralise,
-    read_tables,
     require_columns,
-    write_csv,
 )
 from esgledger.errors import EsgError, Problem, ValidationError
 
@@ -45,9 +47,10 @@ __all__ = [
     "Horizon",
     "parse_horizons",
     "parse_register",
-    "read_register",
+    "register_csv",
+    "register_from_sources",
+    "register_workbook",
     "s2_coverage",
-    "write_register",
 ]
 
 Category = Literal[
@@ -393,24 +396,23 @@ def parse_register(
     return out, problems
 
 
-def read_register(
-    paths: Sequence[str | Path],
+def register_from_sources(
+    sources: Sequence[SourceFile],
     *,
     known_horizons: Sequence[Horizon] = (),
     known_entities: Collection[str] | None = None,
 ) -> ClimateRegister:
-    """Read a register from CSV files (risks, horizons) or one workbook; all or nothing."""
+    """A register from the tables of CSV files (risks, horizons) or one workbook; all or
+    nothing (one :class:`ValidationError` listing every problem)."""
     problems: list[Problem] = []
     risk_tables: list[Table] = []
     horizon_tables: list[Table] = []
-    for p in paths:
+    for source in sources:
         found = False
-        try:
-            tables = read_tables(p)
-        except ValidationError as exc:  # list every file's problems, not the first file's
-            problems += exc.problems
+        if source.problems:  # list every file's problems, not the first file's
+            problems += source.problems
             continue
-        for t in tables:
+        for t in source.tables:
             if "horizon" in t.columns and "from_year" in t.columns:
                 horizon_tables.append(t)
                 found = True
@@ -419,7 +421,7 @@ def read_register(
                 found = True
         if not found:
             problems.append(
-                Problem(Path(p).name, 1, None, None, "a climate register or horizons table")
+                Problem(source.name, 1, None, None, "a climate register or horizons table")
             )
     horizons: list[Horizon] = []
     for t in horizon_tables:
@@ -475,51 +477,52 @@ def _row(i: ClimateItem) -> list[str]:
     ]
 
 
-def write_register(register: ClimateRegister, out: str | Path, fmt: str = "csv") -> list[Path]:
-    """Export the register: ``csv`` writes ``risks.csv`` and ``horizons.csv`` into the
-    folder ``out``; ``xlsx`` writes one workbook with sheets ``risks`` and ``horizons``."""
-    path = Path(out)
+def register_csv(register: ClimateRegister) -> dict[str, str]:
+    """The register in the import format as CSV text: ``{"risks.csv": ..., "horizons.csv": ...}``
+    (formula-like text neutralised)."""
     horizon_rows = [[h.code, str(h.from_year), str(h.to_year)] for h in register.horizons]
-    if fmt == "csv":
-        path.mkdir(parents=True, exist_ok=True)
-        write_csv(path / "risks.csv", RISK_COLUMNS, (_row(i) for i in register.items))
-        write_csv(path / "horizons.csv", HORIZON_COLUMNS, horizon_rows)
-        return [path / "risks.csv", path / "horizons.csv"]
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
+    return {
+        "risks.csv": csv_text(RISK_COLUMNS, (_row(i) for i in register.items)),
+        "horizons.csv": csv_text(HORIZON_COLUMNS, horizon_rows),
+    }
 
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "risks"
-        ws.append(list(RISK_COLUMNS))
-        for i in register.items:
-            cells: list[object] = [neutralise(c) for c in _row(i)]
-            cells[7], cells[8] = i.likelihood, i.magnitude
-            for k, v in zip(
-                range(9, 13),
-                (
-                    i.current_effect_min_cny,
-                    i.current_effect_max_cny,
-                    i.anticipated_effect_min_cny,
-                    i.anticipated_effect_max_cny,
-                ),
-                strict=True,
-            ):
-                cells[k] = v
-            ws.append(cells)
-        hs = wb.create_sheet("horizons")
-        hs.append(list(HORIZON_COLUMNS))
-        for h in register.horizons:
-            hs.append([h.code, h.from_year, h.to_year])
-        for sheet in (ws, hs):
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            sheet.freeze_panes = "A2"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
-        return [path]
-    raise EsgError(f"unknown export format {fmt!r}: expected csv or xlsx")
+
+def register_workbook(register: ClimateRegister) -> bytes:
+    """The register in the import format as one XLSX workbook (sheets ``risks`` and
+    ``horizons``; scores and amounts as numbers, formula-like text neutralised)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "risks"
+    ws.append(list(RISK_COLUMNS))
+    for i in register.items:
+        cells: list[object] = [neutralise(c) for c in _row(i)]
+        cells[7], cells[8] = i.likelihood, i.magnitude
+        for k, v in zip(
+            range(9, 13),
+            (
+                i.current_effect_min_cny,
+                i.current_effect_max_cny,
+                i.anticipated_effect_min_cny,
+                i.anticipated_effect_max_cny,
+            ),
+            strict=True,
+        ):
+            cells[k] = v
+        ws.append(cells)
+    hs = wb.create_sheet("horizons")
+    hs.append(list(HORIZON_COLUMNS))
+    for h in register.horizons:
+        hs.append([h.code, h.from_year, h.to_year])
+    for sheet in (ws, hs):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def s2_coverage(register: ClimateRegister) -> dict[str, bool]:

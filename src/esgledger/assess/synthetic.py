@@ -5,7 +5,9 @@ material topics) but not its survey answers. This module makes up answers,
 labelled synthetic (respondents ``SYN-2024-0001`` ...), whose weighted scores
 land every topic in its published tier. A 2023 survey, equally invented, gives
 the demo a previous year to compare with. The files shipped in ``data/`` are
-this generator's output; a test checks they still match it byte for byte.
+this generator's output (written by
+``esgledger.intake.assessment_files.write_demo_surveys``); a test checks they
+still match it byte for byte.
 """
 
 from __future__ import annotations
@@ -173,18 +175,3 @@ def survey_csv(responses: Sequence[Response]) -> str:
     for r in responses:
         w.writerow([r.respondent, r.group, r.topic, r.impact, r.financial])
     return buf.getvalue()
-
-
-def _write_demo_files(directory: str) -> None:  # pragma: no cover - maintainer helper
-    """Regenerate ``data/demo_survey_<year>.csv`` (run by hand after changing targets)."""
-    from pathlib import Path
-
-    from esgledger.assess.survey import parse_groups
-    from esgledger.assess.tables import read_tables
-    from esgledger.assess.topics import default_topics
-
-    d = Path(directory)
-    groups = parse_groups(read_tables(d / "demo_groups.csv")[0])
-    for year in DEMO_TARGETS:
-        rows = generate_survey(year, default_topics(), groups)
-        (d / f"demo_survey_{year}.csv").write_text(survey_csv(rows), encoding="utf-8")

@@ -12,8 +12,8 @@ Reading the shipped file and users' files is done by
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from esgledger.assess.tables import Table, check_code, require_columns

@@ -7,7 +7,7 @@ The engine is pure (plain data in, plain data out). Entry point::
     result.value("ghg.scope1", "GROUP", 2024)
     result.explain("ghg.scope2.location", "GROUP", 2024)
 
-:func:`esgledger.calc.service.compute_ledger` reads a ledger and computes.
+:func:`esgledger.services.calc.compute_ledger` reads a ledger and computes.
 """
 
 from __future__ import annotations

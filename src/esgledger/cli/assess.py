@@ -1,7 +1,8 @@
 """Assessment commands: ``materiality import|run|show|questionnaire`` and
 ``risks import|show|export``.
 
-Thin adapters over :mod:`esgledger.store.assessments` and :mod:`esgledger.assess`.
+Thin adapters over :mod:`esgledger.store.assessments`, :mod:`esgledger.assess` and
+:mod:`esgledger.intake.assessment_files` (questionnaire, export and chart files).
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def materiality_show_cmd(
     with _open() as ledger:
         res = materiality_result(ledger, year)
     if chart is not None:
-        from esgledger.assess.charts import matrix_chart
+        from esgledger.intake.assessment_files import matrix_chart
 
         matrix_chart(res, chart, lang=lang)
     if as_json:
@@ -230,7 +231,7 @@ def materiality_questionnaire_cmd(
     ] = "",
 ) -> None:
     """Write the questionnaire workbook (read by `materiality import` once filled)."""
-    from esgledger.assess.survey import write_questionnaire
+    from esgledger.intake.assessment_files import write_questionnaire
     from esgledger.store.assessments import load_groups, load_topics
 
     output_file("--out", out, (".xlsx",), "workbook")
@@ -298,7 +299,7 @@ def risks_show_cmd(
     with _open() as ledger:
         reg = load_register(ledger)
     if heatmap is not None:
-        from esgledger.assess.charts import heatmap_chart
+        from esgledger.intake.assessment_files import heatmap_chart
 
         heatmap_chart(reg, heatmap, lang=lang)
     if as_json:
@@ -335,7 +336,7 @@ def risks_export_cmd(
 ) -> None:
     """Export the register in the import format (csv: a folder with risks.csv and
     horizons.csv; xlsx: one workbook with sheets risks and horizons)."""
-    from esgledger.assess.risks import write_register
+    from esgledger.intake.assessment_files import write_register
     from esgledger.store.assessments import load_register
 
     choice("--format", fmt, ("csv", "xlsx"))

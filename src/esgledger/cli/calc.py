@@ -117,7 +117,7 @@ def compute_cmd(
     Results are annual: energy in tce and GJ, emissions in tCO2e (Scope 1, 2
     location- and market-based, 3), intensities in kgce/tREO and tCO2e/tREO.
     """
-    from esgledger.calc.service import run_and_store
+    from esgledger.services.calc import run_and_store
 
     b = _boundary(boundary)
     years = sorted({_year(p) for p in period}) if period else None
@@ -254,7 +254,7 @@ def explain_cmd(
     intensity.energy_per_treo in kgce/tREO); each observation is shown as
     submitted and converted, each factor with its unit, source and why it was chosen.
     """
-    from esgledger.calc.service import compute_ledger
+    from esgledger.services.calc import compute_ledger
 
     if metric not in METRICS:
         raise CalcError(f"unknown metric {metric!r}", hint=f"metrics: {', '.join(sorted(METRICS))}")

@@ -70,34 +70,11 @@ def demo_cmd(
         progress.update(task, description=name, completed=index, total=total)
 
     with Ledger.open(state.db) as ledger, progress:
-        _refuse_foreign_data(ledger)
         summary = build_demo(ledger, out, step, report_formats=report_formats)
     if as_json:
         emit_json(summary.as_dict())
         return
     _print_summary(summary.as_dict())
-
-
-def _refuse_foreign_data(ledger: Any) -> None:
-    """The demo goes into an empty ledger or a demo ledger, never into a user's own data."""
-    import csv
-
-    from esgledger.demo.build import data_path
-    from esgledger.errors import ConfigError
-    from esgledger.store.database import safe_url
-
-    with data_path("entities.csv").open(encoding="utf-8-sig", newline="") as f:
-        demo = {row["code"]: row["name_en"] for row in csv.DictReader(f)}
-    foreign = sorted(e.code for e in ledger.entities() if demo.get(e.code) != e.name_en)
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (
-            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
-        )
-        raise ConfigError(
-            f"the ledger {safe_url(ledger.url)} already holds entities of its own ({shown}); "
-            "the demo is loaded only into an empty ledger or a demo ledger",
-            hint="give the demo its own database: esgledger --db sqlite:///demo.db demo",
-        )
 
 
 def _formats(text: str) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ __all__ = [
     "StepProgress",
     "build_demo",
     "data_path",
+    "refuse_foreign_data",
     "summarise",
 ]
 
@@ -144,6 +145,35 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("esgledger.demo").joinpath("data", name)))
 
 
+def refuse_foreign_data(ledger: DemoLedger) -> None:
+    """Raise ConfigError unless ``ledger`` is empty or holds only the demo's entities.
+
+    The demo goes into an empty ledger or a demo ledger, never into a user's
+    own data: an entity whose code is not the demo's, or whose English name
+    differs from the demo's, counts as the user's.
+    """
+    import csv
+
+    from esgledger.errors import ConfigError
+
+    with data_path("entities.csv").open(encoding="utf-8-sig", newline="") as f:
+        demo = {row["code"]: row["name_en"] for row in csv.DictReader(f)}
+    foreign = sorted(e.code for e in ledger.entities() if demo.get(e.code) != e.name_en)
+    if foreign:
+        from esgledger.store.database import safe_url
+
+        url = getattr(ledger, "url", None)
+        where = f"the ledger {safe_url(url)}" if isinstance(url, str) else "the ledger"
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise ConfigError(
+            f"{where} already holds entities of its own ({shown}); "
+            "the demo is loaded only into an empty ledger or a demo ledger",
+            hint="give the demo its own database: esgledger --db sqlite:///demo.db demo",
+        )
+
+
 def _step_import(ctx: DemoContext) -> None:
     from esgledger.intake import import_files
 
@@ -157,7 +187,7 @@ def _step_import(ctx: DemoContext) -> None:
 # ---------------------------------------------------------------------------
 # LEAD: later steps go here, each a function ``(ctx: DemoContext) -> None``
 # added to STEPS below, e.g.
-#   _step_compute     esgledger.calc.service.run_and_store(ctx.ledger, ...)
+#   _step_compute     esgledger.services.calc.run_and_store(ctx.ledger, ...)
 #                     for 2022-2024 (operational boundary), targets from
 #                     data_path("targets.yaml")
 #   _step_materiality the demo survey and assessment (esgledger.assess)
@@ -183,7 +213,7 @@ def _step_materiality(ctx: DemoContext) -> None:
 
 def _step_compute(ctx: DemoContext) -> None:
     """Store one calculation run per boundary for every demo year (lineage kept)."""
-    from esgledger.calc.service import run_and_store
+    from esgledger.services.calc import run_and_store
     from esgledger.store import Ledger
 
     if not isinstance(ctx.ledger, Ledger):
@@ -313,9 +343,12 @@ def build_demo(
     default, as rendering the PDF takes a while.
 
     Re-running on a ledger that already holds the demo changes nothing (the
-    import is idempotent). Invalid data raises
+    import is idempotent). A ledger holding entities of its own (not the
+    demo's) raises :class:`~esgledger.errors.ConfigError` before anything is
+    written (:func:`refuse_foreign_data`). Invalid data raises
     :class:`~esgledger.errors.ValidationError` and nothing is written.
     """
+    refuse_foreign_data(ledger)
     ctx = DemoContext(ledger=ledger, out_dir=Path(out_dir), report_formats=tuple(report_formats))
     total = len(STEPS)
     for index, (name, step) in enumerate(STEPS):

@@ -333,7 +333,7 @@ def collect(
             f"the ledger has no observations for {period}",
             hint="import the year's data first, or choose another --period",
         )
-    from esgledger.calc.service import compute_ledger
+    from esgledger.services.calc import compute_ledger
 
     result = compute_ledger(
         ledger,

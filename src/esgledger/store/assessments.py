@@ -30,10 +30,11 @@ from esgledger.assess.materiality import (
     sensitivity,
     with_previous,
 )
-from esgledger.assess.risks import ClimateItem, ClimateRegister, Horizon, read_register
-from esgledger.assess.survey import SurveyBatch, read_survey_files
-from esgledger.assess.topics import Topic, default_topics
+from esgledger.assess.risks import ClimateItem, ClimateRegister, Horizon
+from esgledger.assess.survey import SurveyBatch
+from esgledger.assess.topics import Topic
 from esgledger.errors import NotFoundError, Problem, ValidationError
+from esgledger.intake.assessment_files import default_topics, read_register, read_survey_files
 from esgledger.store.ledger import Ledger, check_actor
 from esgledger.store.rows import check_widths, from_row, row_of
 from esgledger.store.schema_assess import (

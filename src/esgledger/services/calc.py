@@ -1,4 +1,4 @@
-"""Convenience functions that read a ledger and run the engine (not part of the pure engine).
+"""Calculation service: read a ledger, run the pure calculation engine, store the run.
 
 The engine itself takes plain data; these helpers fetch it from a
 :class:`~esgledger.store.Ledger` (entities, current observations, imported

@@ -1,0 +1,22 @@
+"""Application services: read the ledger, call the pure engines, write results.
+
+The engines (:mod:`esgledger.calc`, :mod:`esgledger.quality`,
+:mod:`esgledger.assess`) take plain data and never open a session; the
+adapters (:mod:`esgledger.cli`, the web app) parse input and print. The
+functions here sit between the two: each takes an open
+:class:`~esgledger.store.Ledger`, fetches the plain data an engine needs,
+calls it, and stores what should be stored.
+
+- :mod:`esgledger.services.calc`: ``compute_ledger``, ``run_and_store``,
+  ``ledger_factors``.
+- :mod:`esgledger.services.quality`: ``ledger_findings``, ``acknowledge``,
+  ``acknowledgements``.
+- :mod:`esgledger.services.targets`: ``targets_text``, ``metric_values``,
+  ``ledger_targets``.
+
+Importing this package imports nothing heavy; import the submodule you need.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

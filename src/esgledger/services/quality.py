@@ -1,0 +1,146 @@
+"""Quality service: run the data-quality checks over a ledger; acknowledge findings.
+
+The checks are pure (:func:`esgledger.quality.run_checks`); this module feeds
+them a :class:`~esgledger.store.Ledger`'s current observations, entities and
+the acknowledgements recorded in its audit trail. An acknowledgement is an
+audit event (action :data:`ACK_ACTION`, ``ref`` = finding id), so it is part of
+the hash-chained trail; a later one for the same finding wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from esgledger.errors import EsgError, NotFoundError, Problem
+from esgledger.errors import ValidationError as InputError
+
+if TYPE_CHECKING:
+    from esgledger.quality import Finding
+    from esgledger.store.ledger import Ledger
+
+__all__ = [
+    "ACK_ACTION",
+    "acknowledge",
+    "acknowledgements",
+    "check_reason",
+    "ledger_findings",
+    "select_findings",
+]
+
+#: The audit action that records an acknowledged finding.
+ACK_ACTION = "quality.ack"
+
+
+def acknowledgements(ledger: Ledger) -> dict[str, str]:
+    """Finding id → reason, from the audit trail (a later acknowledgement wins)."""
+    out: dict[str, str] = {}
+    for event in ledger.audit_events(action=ACK_ACTION):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        out[event.ref] = str(payload.get("reason", ""))
+    return out
+
+
+def ledger_findings(
+    ledger: Ledger, *, threshold: float = 0.3, required: Sequence[str] = ()
+) -> list[Finding]:
+    """Every finding over the ledger's current data, acknowledgements applied.
+
+    ``threshold`` is the year-on-year change flagged (0.3 = ±30 %); ``required``
+    lists indicator codes every reporting entity must have (unknown codes raise
+    NotFoundError).
+    """
+    from esgledger.catalog.indicators import load_indicators
+    from esgledger.quality import CheckConfig, run_checks
+
+    if not 0 < threshold < 100:
+        raise EsgError(f"bad threshold {threshold!r}: expected a fraction such as 0.3 (= ±30 %)")
+    indicators = load_indicators()
+    unknown = [c for c in required if c not in indicators]
+    if unknown:
+        raise NotFoundError(
+            f"unknown indicator {', '.join(map(repr, unknown))} in --require",
+            hint="list them with: esgledger indicators",
+        )
+    config = CheckConfig(threshold=threshold, required=tuple(required))
+    return run_checks(
+        ledger.observations(),
+        ledger.entities(),
+        indicators,
+        config=config,
+        acknowledged=acknowledgements(ledger),
+    )
+
+
+def select_findings(
+    findings: Sequence[Finding], *, period: str | None = None, open_only: bool = False
+) -> list[Finding]:
+    """The findings of ``period`` (a year, or a month: that month's and its year's), pure.
+
+    ``open_only`` drops explained and acknowledged findings.
+    """
+    from esgledger.model import Period
+
+    selected = list(findings)
+    if period is not None:
+        year = Period.parse(period).year
+        if period.strip() == str(year):
+            selected = [f for f in selected if f.year == year]
+        else:  # a month: that month's findings and the year's
+            selected = [f for f in selected if f.period in (period.strip(), str(year))]
+    if open_only:
+        selected = [f for f in selected if f.status == "open"]
+    return selected
+
+
+def check_reason(reason: str, *, source: str = "--reason") -> str:
+    """The stripped reason; a ValidationError (naming ``source``) when it is empty."""
+    why = reason.strip()
+    if not why:
+        raise InputError(
+            [Problem(source, None, "reason", reason, "a non-empty explanation")],
+            what="acknowledgement",
+        )
+    return why
+
+
+def acknowledge(
+    ledger: Ledger,
+    finding_id: str,
+    reason: str,
+    *,
+    actor: str,
+    threshold: float = 0.3,
+    required: Sequence[str] = (),
+) -> Finding:
+    """Record that a current finding is acceptable, with ``reason``; return the finding.
+
+    The finding is looked up among :func:`ledger_findings` with the same
+    ``threshold`` and ``required``; an unknown id raises NotFoundError and
+    nothing is written.
+    """
+    fid = finding_id.strip().lower()
+    why = check_reason(reason)
+    findings = {f.id: f for f in ledger_findings(ledger, threshold=threshold, required=required)}
+    found = findings.get(fid)
+    if found is None:
+        raise NotFoundError(
+            f"no current finding with id {finding_id!r}",
+            hint="list them with: esgledger check (use the same --threshold/--require)",
+        )
+    with ledger.transaction() as conn:
+        ledger.append_audit(
+            conn,
+            actor=actor,
+            action=ACK_ACTION,
+            ref=fid,
+            payload={
+                "reason": why,
+                "check": found.check,
+                "entity": found.entity,
+                "indicator": found.indicator,
+                "period": found.period,
+                "message": found.message,
+            },
+        )
+    return found
