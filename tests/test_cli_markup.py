@@ -12,7 +12,10 @@ from store_helpers import batch, obs
 
 
 def test_names_sources_and_actors_with_brackets(sqlite_url, capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "250")  # wide enough that no cell is cut
+    from esgledger.cli.app import console
+
+    # wide enough that no cell is cut (the console is built at import, before any setenv)
+    monkeypatch.setattr(console, "width", 250)
     named = Entity("GRP", "Group [bold]", "集团", None, "group", None, "operational", "CN-NM")
     with Ledger.open(sqlite_url) as led:
         led.import_batch(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from esgledger.services.calc import compute_ledger
 from esgledger.cli import run
 from esgledger.demo.build import STEPS, build_demo
+from esgledger.services.calc import compute_ledger
 from esgledger.store import Ledger
 from esgledger.units import convert
 

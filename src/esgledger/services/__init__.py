@@ -9,10 +9,10 @@ calls it, and stores what should be stored.
 
 - :mod:`esgledger.services.calc`: ``compute_ledger``, ``run_and_store``,
   ``ledger_factors``.
-- :mod:`esgledger.services.quality`: ``ledger_findings``, ``acknowledge``,
-  ``acknowledgements``.
-- :mod:`esgledger.services.targets`: ``targets_text``, ``metric_values``,
-  ``ledger_targets``.
+- :mod:`esgledger.services.quality`: ``ledger_findings``, ``select_findings``,
+  ``acknowledge``, ``acknowledgements``, ``check_reason``.
+- :mod:`esgledger.services.targets`: ``load_targets_file``, ``targets_text``,
+  ``metric_values``, ``ledger_targets``.
 
 Importing this package imports nothing heavy; import the submodule you need.
 """
