@@ -270,6 +270,42 @@ def test_breakdown_per_source_scope_and_gas():
     assert set(bd["gas"].unique().to_list()) >= {"CO2", "CH4", "N2O", "tce"}
 
 
+def test_breakdown_market_rows_add_up_when_green_exceeds_purchased():
+    # 2023 national residual factor 0.6096 tCO2/MWh (MEE/NBS); purchased heat 0.11 tCO2/GJ.
+    # G: 1,000 MWh purchased -> 1,000 x 0.6096 = 609.6 tCO2.
+    # S: 100 MWh purchased, 300 MWh green -> 100 x 0.6096 - 300 x 0.6096 = -121.92 < 0,
+    #    clamped to 0; plus 100 GJ heat x 0.11 = 11.0 -> S market-based = 11.0.
+    # G consolidated (S 100 %, operational) = 609.6 + 0 + 11.0 = 620.6 tCO2.
+    ents = [
+        Entity("G", "G", "G", None, "group", None, "operational", "CN"),
+        Entity("S", "S", "S", "G", "subsidiary", 100.0, "operational", "CN"),
+    ]
+
+    def row(entity: str, indicator: str, value: float, unit: str) -> Observation:
+        return Observation(entity, "2023", indicator, value, unit, str(value), unit)
+
+    rows = [
+        row("G", "energy.electricity.purchased", 1000.0, "MWh"),
+        row("S", "energy.electricity.purchased", 100.0, "MWh"),
+        row("S", "energy.electricity.green", 300.0, "MWh"),
+        row("S", "energy.heat.purchased", 100.0, "GJ"),
+    ]
+    result = compute(ents, rows, boundary="operational")
+    for entity, expected in (("S", 11.0), ("G", 620.6)):
+        metric = result.value("ghg.scope2.market", entity, 2023).value
+        assert metric is not None and math.isclose(metric, expected, rel_tol=1e-12)
+        bd = result.breakdown(entity).filter(pl.col("scope") == "2 market")
+        assert math.isclose(bd["value"].sum(), expected, rel_tol=1e-9), (entity, bd)
+    # S's electricity rows: purchased keeps its 60.96, green offsets exactly that much
+    bd = result.breakdown("S").filter(pl.col("scope") == "2 market")
+    per = dict(zip(bd["source"].to_list(), bd["value"].to_list(), strict=True))
+    assert math.isclose(per["energy.electricity.purchased"], 100 * 0.6096, rel_tol=1e-12)
+    assert math.isclose(per["energy.electricity.green"], -100 * 0.6096, rel_tol=1e-12)
+    # location-based is not clamped: 1,100 MWh x 0.5306 (2023 national) + 11.0 at G
+    loc = result.breakdown("G").filter(pl.col("scope") == "2 location")["value"].sum()
+    assert math.isclose(loc, 1100 * 0.5306 + 11.0, rel_tol=1e-9)
+
+
 # --- properties ----------------------------------------------------------------------
 
 

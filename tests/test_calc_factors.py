@@ -191,8 +191,68 @@ def test_region_chain_maps_provinces_to_grids():
 
 def test_missing_grid_factor_is_a_calc_error_naming_the_region():
     rows = [obs("E", "2024", "energy.electricity.purchased", 1.0, "MWh")]
-    with pytest.raises(CalcError, match="region US, 2024: no grid"):
+    with pytest.raises(CalcError, match=r"entity E \(region US\), 2024: no grid") as err:
         compute(one_entity("US"), rows)
+    # a grid factor is regional: the example row fills region, not entity
+    assert "grid,energy.electricity,US,,2024,2024,VALUE,tCO2/MWh," in (err.value.hint or "")
+
+
+def test_kerosene_1000_kg_end_to_end():
+    # 1,000 kg = 1 t kerosene. China enterprise GHG guidelines (liquid fuels, default table):
+    # NCV 43.070 GJ/t, carbon content 19.60 tC/TJ, oxidation 0.98.
+    # CO2 = 1 t x 43.070 GJ/t x 19.60 tC/TJ / 1000 x 0.98 x 44/12
+    #     = 0.04307 TJ x 19.60 x 0.98 x 3.666667 = 3.03338 tCO2
+    co2 = 1 * 43.070 * 19.60 / 1000 * 0.98 * 44 / 12
+    assert math.isclose(co2, 3.03338, rel_tol=1e-5)
+    # IPCC 2006 Table 2.3, oil products: CH4 3 kg/TJ, N2O 0.6 kg/TJ; AR6 GWP 27.9 / 273
+    tj = 43.070 / 1000
+    ch4e = tj * 3 / 1000 * 27.9
+    n2oe = tj * 0.6 / 1000 * 273
+    # GB/T 2589-2020 Annex A: 1.4714 kgce/kg -> 1,000 kg = 1.4714 tce
+    tonnes = convert(1000.0, "kg", "t")  # the catalogue unit of fuel.kerosene is t
+    assert tonnes == 1.0
+    rows = [Observation("E", "2024", "fuel.kerosene", tonnes, "t", "1000", "kg", "test")]
+    result = compute(one_entity(), rows)
+    assert math.isclose(result.value("ghg.scope1.co2", "E", 2024).value or 0, co2, rel_tol=1e-9)
+    got_s1 = result.value("ghg.scope1", "E", 2024).value or 0
+    assert math.isclose(got_s1, co2 + ch4e + n2oe, rel_tol=1e-9)
+    assert got_s1 > co2  # CH4 and N2O are counted
+    assert math.isclose(result.value("energy.total_tce", "E", 2024).value or 0, 1.4714)
+
+
+def test_washed_coal_without_combustion_factors_names_fuel_entity_and_the_fix():
+    # washed clean coal has a GB/T 2589-2020 standard-coal factor (0.9000 kgce/kg) and IPCC
+    # CH4/N2O, but no default NCV / carbon content / oxidation: the user must import them.
+    ents = [
+        Entity("G", "G", "G", None, "group", None, "operational", "CN-NM"),
+        Entity("S1", "S1", "S1", "G", "subsidiary", 100.0, "operational", "CN-NM"),
+    ]
+    rows = [
+        obs("S1", "2024", "fuel.washed_coal", 5.0, "t"),
+        obs("G", "2024", "fuel.diesel", 1, "t"),
+    ]
+    with pytest.raises(CalcError) as err:
+        compute(ents, rows)
+    msg, hint = str(err.value), err.value.hint or ""
+    for kind in ("ncv", "carbon_content", "oxidation"):
+        assert f"entity S1 (region CN-NM), 2024: no {kind} for fuel.washed_coal" in msg
+    assert "ch4 for" not in msg and "n2o for" not in msg and "entity G " not in msg
+    assert "esgledger factors import FILE" in hint
+    example = "ncv,fuel.washed_coal,,S1,2024,2024,VALUE,GJ/t,"
+    assert example in hint
+    # the example row, once filled in, is a valid factor file that fixes the run
+    header = "kind,subject,region,entity,year_from,year_to,value,unit,source\n"
+    text = header + "\n".join(
+        [
+            example + "lab report",
+            "carbon_content,fuel.washed_coal,,S1,2024,2024,25.0,t/TJ,lab report",
+            "oxidation,fuel.washed_coal,,S1,2024,2024,0.93,1,lab report",
+        ]
+    ).replace("VALUE", "26.0")
+    fs = load_factors().with_overrides(read_factor_file(text, known_entities={"G", "S1"}))
+    got = compute(ents, rows, fs).value("ghg.scope1.co2", "S1", 2024).value or 0
+    # 5 t x 26.0 GJ/t = 0.130 TJ x 25.0 tC/TJ x 0.93 x 44/12
+    assert math.isclose(got, 5 * 26.0 / 1000 * 25.0 * 0.93 * CO2_PER_C, rel_tol=1e-9)
 
 
 def test_user_override_per_entity_and_year():
@@ -319,6 +379,13 @@ _REF_FUELS = {
     "fuel.natural_gas": (389.31, 15.30, 0.99),  # per 10^4 m3
     "fuel.coke_oven_gas": (179.81, 13.58, 0.99),  # per 10^4 m3
 }
+# Combustion defaults that are NOT in FACTORS.md: China enterprise GHG guidelines' default
+# table as commonly tabulated; shipped with medium confidence and a "verify" note.
+_NOT_IN_SHEET_FUELS = {
+    "fuel.fuel_oil": (41.816, 21.10, 0.98),
+    "fuel.lpg": (50.179, 17.20, 0.98),
+    "fuel.kerosene": (43.070, 19.60, 0.98),  # liquid fuels
+}
 # MEE/NBS location-based grid factors, tCO2/MWh, (2021, 2022, 2023); None = not published
 _REF_GRID = {
     "CN": (0.5568, 0.5366, 0.5306),
@@ -358,6 +425,16 @@ def test_default_values_match_the_reference_sheet():
         assert (_default("ncv", subject).value, _default("ncv", subject).unit) == (ncv, per)
         assert _default("carbon_content", subject).value == carbon, subject
         assert _default("oxidation", subject).value == oxidation, subject
+    for subject, (ncv, carbon, oxidation) in _NOT_IN_SHEET_FUELS.items():
+        rows = [_default(k, subject) for k in ("ncv", "carbon_content", "oxidation")]
+        assert [f.value for f in rows] == [ncv, carbon, oxidation], subject
+        for f in rows:
+            assert f.confidence == "medium" and "verify" in f.note, f.id
+            assert f.source.startswith("China enterprise GHG accounting"), f.id
+    # no combustion default that is neither in the sheet nor listed above (washed coal has none)
+    for kind in ("ncv", "carbon_content", "oxidation"):
+        subjects = {f.subject for f in load_factors().search(kind=kind)}
+        assert subjects == set(_REF_FUELS) | set(_NOT_IN_SHEET_FUELS), kind
     published = set()
     for region, values in _REF_GRID.items():
         for year, value in zip((2021, 2022, 2023), values, strict=True):
@@ -381,6 +458,8 @@ def test_default_values_match_the_reference_sheet():
         "fuel.gasoline": (3, 0.6),
         "fuel.diesel": (3, 0.6),
         "fuel.fuel_oil": (3, 0.6),
+        "fuel.kerosene": (3, 0.6),
+        "fuel.washed_coal": (10, 1.5),
         "fuel.natural_gas": (1, 0.1),
         "fuel.coke_oven_gas": (1, 0.1),
     }.items():

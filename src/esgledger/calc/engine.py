@@ -31,7 +31,14 @@ from esgledger.calc.boundary import Boundary, Tree, build_tree
 from esgledger.calc.formula import Value, evaluate
 from esgledger.calc.metrics import GJ_PER_TCE, INTENSITIES, METRICS
 from esgledger.calc.result import RunResult
-from esgledger.calc.sources import COEF_COLUMNS, Coefficients, SourceClass, classify, resolve
+from esgledger.calc.sources import (
+    COEF_COLUMNS,
+    Coefficients,
+    MissingFactor,
+    SourceClass,
+    classify,
+    resolve,
+)
 from esgledger.catalog.factors import FactorSet, Selection, load_factors, normalize_region
 from esgledger.errors import CalcError, EsgError
 from esgledger.model import Entity, Observation, Period
@@ -180,15 +187,84 @@ def _parse_periods(obs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: Example units of a user factor, per factor kind ("{u}" is the indicator's unit).
+_EXAMPLE_UNITS = {
+    "tce": "tce/{u}",
+    "ncv": "GJ/{u}",
+    "carbon_content": "t/TJ",
+    "oxidation": "1",
+    "ch4": "kg/TJ",
+    "n2o": "kg/TJ",
+    "grid": "tCO2/MWh",
+    "residual": "tCO2/MWh",
+    "heat": "tCO2/GJ",
+    "steam_enthalpy": "kJ/kg",
+    "steam_feedwater": "kJ/kg",
+}
+
+
+def _missing_factors_error(
+    missing: list[tuple[int, int, int, str, MissingFactor]], users: pl.DataFrame
+) -> CalcError:
+    """One CalcError listing every missing factor with the entities that need it."""
+    by_key: dict[tuple[int, int, int], list[str]] = {}
+    for grp, year, ind, entity in users.select("grp", "year", "ind", "entity").iter_rows():
+        by_key.setdefault((grp, year, ind), []).append(entity)
+    lines: set[str] = set()
+    first: tuple[str, str, int, MissingFactor] | None = None
+    for grp, year, ind, region, m in sorted(missing, key=lambda t: (str(t[4]), t[1], t[0])):
+        names = sorted(set(by_key.get((grp, year, ind), [])))
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        who = f"entit{'ies' if len(names) > 1 else 'y'} {shown or '(none)'}"
+        lines.add(f"{who} (region {region or 'none'}), {year}: no {m}")
+        if first is None or (m.kind == "ncv" and first[3].kind != "ncv"):
+            first = (names[0] if names else "", region, year, m)
+    shown_lines = sorted(lines)
+    more = f" (and {len(shown_lines) - 20} more)" if len(shown_lines) > 20 else ""
+    hint = "add the factor(s) in a CSV file and run: esgledger factors import FILE"
+    if first is not None:
+        entity, region, year, m = first
+        unit = _EXAMPLE_UNITS.get(m.kind, "UNIT/{u}").format(u=m.unit)
+        regional = m.kind in ("grid", "residual")
+        row = ",".join(
+            (
+                m.kind,
+                m.subject,
+                region if regional else "",
+                "" if regional else entity,
+                str(year),
+                str(year),
+                "VALUE",
+                unit,
+                "SOURCE (e.g. lab report no.)",
+            )
+        )
+        hint += (
+            "; for example (replace VALUE and SOURCE; leave entity and years empty for a "
+            "default that applies to every entity and year):\n"
+            "kind,subject,region,entity,year_from,year_to,value,unit,source\n" + row
+        )
+    return CalcError("missing factor(s): " + "; ".join(shown_lines[:20]) + more, hint=hint)
+
+
 def _resolve_all(
-    keys: pl.DataFrame, factors: FactorSet, classes: dict[str, SourceClass], steam_method: str
+    keys: pl.DataFrame,
+    factors: FactorSet,
+    classes: dict[str, SourceClass],
+    steam_method: str,
+    rows: pl.DataFrame,
+    ents: pl.DataFrame,
 ) -> tuple[pl.DataFrame, dict[int, Coefficients]]:
-    """Coefficients per distinct (factor group, year, indicator); CalcError if any missing."""
+    """Coefficients per distinct (factor group, year, indicator); CalcError if any missing.
+
+    ``rows`` (grp, year, ind, eid) and ``ents`` (eid, entity) are read only when a
+    factor is missing, to name the entities that need it.
+    """
     cols: dict[str, list[object]] = {c: [] for c in ("ckey", "grp", "year", "ind")}
     for c in COEF_COLUMNS:
         cols[c] = []
     coefs: dict[int, Coefficients] = {}
-    missing: list[str] = []
+    missing: list[tuple[int, int, int, str, MissingFactor]] = []
     for i, (grp, ekey, region, year, indicator, ind) in enumerate(
         keys.select("grp", "ekey", "region", "year", "indicator", "ind").iter_rows()
     ):
@@ -201,8 +277,7 @@ def _resolve_all(
             year=year,
             steam_method=steam_method,
         )
-        who = f"entity {ekey}" if ekey else f"region {region or '(none)'}"
-        missing += [f"{who}, {year}: no {m}" for m in miss]
+        missing += [(grp, year, ind, region, m) for m in miss]
         coefs[i] = coef
         cols["ckey"].append(i)
         cols["grp"].append(grp)
@@ -211,13 +286,10 @@ def _resolve_all(
         for c in COEF_COLUMNS:
             cols[c].append(coef.values[c])
     if missing:
-        shown = sorted(set(missing))
-        more = f" (and {len(shown) - 20} more)" if len(shown) > 20 else ""
-        raise CalcError(
-            "missing factor(s): " + "; ".join(shown[:20]) + more,
-            hint="import the factors with: esgledger factors import FILE "
-            "(columns kind, subject, entity, region, year_from, year_to, value, unit, source)",
+        users = rows.select("grp", "year", "ind", "eid").join(
+            ents.select("eid", "entity"), on="eid", how="left"
         )
+        raise _missing_factors_error(missing, users)
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "ckey": pl.Int64,
         "grp": pl.Int32,
@@ -341,7 +413,7 @@ def compute(
         .join(kinds.select("ind", "indicator"), on="ind")
         .sort(["grp", "year", "ind"])
     )
-    coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method)
+    coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method, rows, ents)
     rows = _with_fractions(rows)
     agg = _per_source(rows, coef_frame, kinds, ents, g_ch4, g_n2o)
     own, s3own = _own_totals(agg)

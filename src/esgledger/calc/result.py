@@ -182,7 +182,7 @@ class RunResult:
             "s2mkt": ("2 market", "CO2", "tCO2"),
             "s3": ("3", "CO2e", "tCO2e"),
         }
-        base = self.per_source.join(shares, on="entity", how="inner")
+        base = self._clamped_sources().join(shares, on="entity", how="inner")
         parts = []
         for col, (scope, gas, unit) in cols.items():
             parts.append(
@@ -200,6 +200,34 @@ class RunResult:
                 )
             )
         return pl.concat(parts).sort(["period", "scope", "source", "gas"])
+
+    def _clamped_sources(self) -> pl.DataFrame:
+        """``per_source`` with market-based Scope 2 rows that add up to the metric.
+
+        Where an entity's green electricity exceeds its purchased electricity in a
+        year, the engine clamps that entity's market-based electricity emissions at
+        zero (``ghg.scope2.market`` never goes negative). The per-source rows get the
+        same treatment: the negative (green) contributions of that entity and year are
+        scaled by ``positive / -negative`` so that the electricity rows sum to zero;
+        heat and steam rows are left alone.
+        """
+        ps = self.per_source
+        elec = pl.col("s2mkt_elec")
+        sums = ps.group_by(["entity", "year"]).agg(
+            pl.when(elec > 0).then(elec).otherwise(0.0).sum().alias("_pos"),
+            pl.when(elec < 0).then(elec).otherwise(0.0).sum().alias("_neg"),
+        )
+        clamped = (pl.col("_pos") + pl.col("_neg") < 0) & (elec < 0)
+        scaled = elec * pl.col("_pos") / -pl.col("_neg")
+        return (
+            ps.join(sums, on=["entity", "year"], how="left", maintain_order="left")
+            .with_columns(
+                (pl.when(clamped).then(scaled).otherwise(elec) + pl.col("s2mkt_heat")).alias(
+                    "s2mkt"
+                )
+            )
+            .drop("_pos", "_neg")
+        )
 
     # --- lineage ------------------------------------------------------------------
 

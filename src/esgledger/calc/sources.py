@@ -19,6 +19,7 @@ from esgledger.errors import CalcError
 __all__ = [
     "COEF_COLUMNS",
     "Coefficients",
+    "MissingFactor",
     "SourceClass",
     "SteamMethod",
     "classify",
@@ -103,6 +104,18 @@ class Coefficients:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MissingFactor:
+    """A factor that the engine needed and the factor library did not have."""
+
+    kind: str  # factor kind, e.g. ``ncv``
+    subject: str  # what it applies to, e.g. ``fuel.washed_coal``
+    unit: str  # the canonical unit of the indicator the factor is per, e.g. ``t``
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.subject} (indicator unit {self.unit})"
+
+
 class _Resolver:
     def __init__(
         self, factors: FactorSet, entity: str, region: str, year: int, steam_method: str
@@ -112,12 +125,12 @@ class _Resolver:
         self.region = region
         self.year = year
         self.steam_method = steam_method
-        self.missing: list[str] = []
+        self.missing: list[tuple[str, str]] = []
 
     def get(self, coef: Coefficients, role: str, kind: str, subjects: tuple[str, ...]) -> float:
         sel = self.fs.select(kind, subjects, entity=self.entity, region=self.region, year=self.year)
         if sel is None:
-            self.missing.append(f"{kind} for {subjects[0]}")
+            self.missing.append((kind, subjects[0]))
             return 0.0
         coef.factors.append((role, sel))
         return sel.factor.canonical_value()
@@ -155,7 +168,7 @@ def resolve(
     region: str,
     year: int,
     steam_method: str = "enthalpy",
-) -> tuple[Coefficients, list[str]]:
+) -> tuple[Coefficients, list[MissingFactor]]:
     """The coefficients of ``indicator`` for ``entity`` in ``year``, and missing factors."""
     r = _Resolver(factors, entity, region, year, steam_method)
     c = Coefficients()
@@ -213,4 +226,4 @@ def resolve(
     else:  # pragma: no cover - classify() returns only the kinds above
         raise CalcError(f"unknown source kind {kind!r}")
     unit = load_indicators()[indicator].unit if indicator in load_indicators() else "?"
-    return c, [f"{m} (indicator unit {unit})" for m in r.missing]
+    return c, [MissingFactor(k, subject, unit) for k, subject in r.missing]

@@ -7,6 +7,10 @@ ledger first (``sources.py``).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -102,17 +106,37 @@ def publish(
     publication = compose_publication(definition, data, lang_list, report_date)
     if progress:
         progress(1, total, f"composed ({', '.join(lang_list)})")
+    created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    done = 1
-    for lang in lang_list:
-        for renderer in renderers:
-            path = out_dir / output_name(data.period, lang, renderer.suffix)
-            written.append(renderer.render(publication, lang, path))
-            done += 1
-            if progress:
-                progress(done, total, f"wrote {path.name}")
+    # All or nothing: every file is rendered into a hidden folder inside out_dir (same file
+    # system, so the final moves are renames) and moved into place only when all succeeded.
+    staging = Path(tempfile.mkdtemp(prefix=".esg-report-", dir=out_dir))
+    finished = False
+    try:
+        staged: list[Path] = []
+        done = 1
+        for lang in lang_list:
+            for renderer in renderers:
+                name = output_name(data.period, lang, renderer.suffix)
+                staged.append(renderer.render(publication, lang, staging / name))
+                done += 1
+                if progress:
+                    progress(done, total, f"rendered {name}")
+        written = [out_dir / path.name for path in staged]
+        for path, final in zip(staged, written, strict=True):
+            os.replace(path, final)
+        finished = True
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not finished:
+            _remove_if_empty(out_dir)
     return written
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Remove a folder this build created when a failed build left it empty."""
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def build_report(

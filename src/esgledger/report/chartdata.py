@@ -155,6 +155,7 @@ class ChartData(FigureRegistry):
             y_label=self.labels["impact_materiality"],
             lang=self.lang,
             caption=body.caption.get(self.lang) if body.caption else "",
+            thresholds=self.data.materiality_thresholds or (),
             source=self.data.materiality,
         )
 

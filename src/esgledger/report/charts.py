@@ -116,10 +116,14 @@ def _materiality_figure(chart: Chart) -> Any:
     from esgledger.assess.materiality import Thresholds
 
     points, legend = _tier_points(chart)
-    th = Thresholds()  # the assessment's default tier limits
+    if chart.thresholds:  # the limits the assessment used, so lines and tiers agree
+        limits = chart.thresholds
+    else:  # none given: the assessment engine's defaults
+        th = Thresholds()
+        limits = (th.material, th.moderately, th.highly)
     return matrix_figure(
         points,
-        thresholds=(th.material, th.moderately, th.highly),
+        thresholds=limits,
         x_label=chart.x_label,
         y_label=chart.y_label,
         legend=legend,

@@ -121,7 +121,9 @@ class ReportData:
     ``data`` is keyed by (code, entity, period). ``root`` is the group entity
     whose figures the report prints unless a placeholder names another one.
     ``materiality`` and ``register`` hold the assessment engine's own result
-    objects when present, so its charts can be reused.
+    objects when present, so its charts can be reused. ``materiality_thresholds``
+    are the tier limits the assessment used, as (material, moderately,
+    highly material) on the 1–5 scale; ``None`` means the engine's defaults.
     """
 
     company_en: str
@@ -140,6 +142,7 @@ class ReportData:
     notes: list[str] = field(default_factory=list)
     materiality: Any = None
     register: Any = None
+    materiality_thresholds: tuple[float, float, float] | None = None
 
     def add(self, datum: Datum) -> None:
         """Add (or replace) one value."""

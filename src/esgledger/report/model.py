@@ -146,8 +146,10 @@ class Chart:
 
     ``chart`` names the drawing: ``stacked_bars``, ``bars_target``,
     ``materiality``, ``heatmap``. ``points`` carries (x, y, label) triples for
-    scatter charts and ``matrix`` the cell counts of a heat map. ``source`` may
-    hold the assessment engine's result object, whose own chart is then used.
+    scatter charts and ``matrix`` the cell counts of a heat map. ``thresholds``
+    are a materiality matrix's tier limits (material, moderately, highly material;
+    empty: the assessment engine's defaults). ``source`` may hold the assessment
+    engine's result object, whose own chart is then used.
     """
 
     id: str
@@ -164,6 +166,7 @@ class Chart:
     matrix: tuple[tuple[int, ...], ...] = ()
     lang: Lang = "en"
     caption: str = ""
+    thresholds: tuple[float, ...] = ()
     source: Any = field(default=None, compare=False, hash=False, repr=False)
     kind: Literal["chart"] = "chart"
 

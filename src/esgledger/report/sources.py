@@ -36,10 +36,11 @@ from esgledger.report.data import (
 from esgledger.report.definition import ReportDefinition
 
 if TYPE_CHECKING:
+    from esgledger.assess.materiality import MaterialityResult
     from esgledger.calc.result import RunResult
     from esgledger.store import Ledger
 
-__all__ = ["CARRIERS", "FRAMEWORKS", "collect", "collect_from"]
+__all__ = ["CARRIERS", "FRAMEWORKS", "add_materiality", "collect", "collect_from"]
 
 FRAMEWORKS = ("gri", "sse", "sasac", "issb")
 
@@ -220,6 +221,18 @@ def _add_targets(data: ReportData, targets_file: Path, years: Sequence[int], roo
         )
 
 
+def add_materiality(data: ReportData, result: MaterialityResult) -> None:
+    """Add an assessment result to ``data``: its ranked topics with their tiers, and the
+    tier limits it used (so the matrix drawn from data agrees with the tiers)."""
+    data.materiality = result
+    th = result.thresholds
+    data.materiality_thresholds = (th.material, th.moderately, th.highly)
+    data.topics.extend(
+        MaterialTopic(t.code, t.name_en, t.name_zh, t.impact, t.financial, t.tier, t.rank)
+        for t in result.topics
+    )
+
+
 def _add_assessments(data: ReportData, ledger: Ledger) -> None:
     from esgledger.store import assessments
 
@@ -228,11 +241,7 @@ def _add_assessments(data: ReportData, ledger: Ledger) -> None:
     except NotFoundError:  # no assessment for the year; any other error is the user's to see
         result = None
     if result is not None:
-        data.materiality = result
-        data.topics.extend(
-            MaterialTopic(t.code, t.name_en, t.name_zh, t.impact, t.financial, t.tier, t.rank)
-            for t in result.topics
-        )
+        add_materiality(data, result)
     register = assessments.load_register(ledger)
     if register.items:
         data.register = register
