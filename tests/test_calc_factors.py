@@ -194,7 +194,7 @@ def test_missing_grid_factor_is_a_calc_error_naming_the_region():
     with pytest.raises(CalcError, match=r"entity E \(region US\), 2024: no grid") as err:
         compute(one_entity("US"), rows)
     # a grid factor is regional: the example row fills region, not entity
-    assert "grid,energy.electricity,US,,2024,2024,VALUE,tCO2/MWh," in (err.value.hint or "")
+    assert "grid,energy.electricity,US,,2024,2024,VALUE,tCO2/MWh," in str(err.value.hint or "")
 
 
 def test_kerosene_1000_kg_end_to_end():
@@ -233,7 +233,7 @@ def test_washed_coal_without_combustion_factors_names_fuel_entity_and_the_fix():
     ]
     with pytest.raises(CalcError) as err:
         compute(ents, rows)
-    msg, hint = str(err.value), err.value.hint or ""
+    msg, hint = str(err.value), str(err.value.hint or "")
     for kind in ("ncv", "carbon_content", "oxidation"):
         assert f"entity S1 (region CN-NM), 2024: no {kind} for fuel.washed_coal" in msg
     assert "ch4 for" not in msg and "n2o for" not in msg and "entity G " not in msg

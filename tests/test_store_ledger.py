@@ -224,9 +224,9 @@ def test_postgres_scheme_is_read_as_postgresql_and_sqlite_errors_hint_at_the_fil
     # libpq's "postgres://" spelling gets psycopg 3 like "postgresql://"; nothing listens on 1
     with pytest.raises(StorageError, match="cannot connect") as info:
         Ledger.open("postgres://postgres@127.0.0.1:1/test")
-    assert "server is running" in (info.value.hint or "")
+    assert "server is running" in str(info.value.hint or "")
     not_a_db = tmp_path / "notes.txt"
     not_a_db.write_text("plain text, long enough to not be an empty database file\n" * 20)
     with pytest.raises(StorageError, match="file is not a database") as info:
         Ledger.open(f"sqlite:///{not_a_db}")
-    assert "SQLite file" in (info.value.hint or "")
+    assert "SQLite file" in str(info.value.hint or "")
