@@ -20,18 +20,11 @@ import polars as pl
 from esgledger.calc.boundary import Tree
 from esgledger.calc.metrics import METRICS, SCOPE3_CATEGORIES
 from esgledger.calc.sources import Coefficients
+from esgledger.calc.yearvalue import FRACTION_REASONS
 from esgledger.catalog.factors import Selection
 from esgledger.errors import NotFoundError
 
 __all__ = ["FRACTION_REASONS", "MetricValue", "RunResult"]
-
-#: Why a row counts fully, partly or not at all (``fraction_code`` in the row frame).
-FRACTION_REASONS = {
-    0: "inside the inclusion window",
-    1: "outside the inclusion window",
-    2: "prorated: {inside} of {days} days inside the inclusion window",
-    3: "superseded by the annual row of the same year",
-}
 
 # Which factor kinds matter for each row-frame column.
 _KINDS_FOR: dict[str, frozenset[str]] = {
