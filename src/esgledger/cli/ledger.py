@@ -70,12 +70,15 @@ def check_filters(
     entity: str | None = None,
     indicator: str | None = None,
     period: str | None = None,
+    year: int | None = None,
 ) -> None:
     """Refuse a filter that can only match nothing: an unknown entity or indicator
-    code, or a period that is not ``YYYY`` / ``YYYY-MM`` (a typo would otherwise
-    look like "no data")."""
+    code, a period that is not ``YYYY`` / ``YYYY-MM`` or a year outside 1900–2200
+    (a typo would otherwise look like "no data")."""
     if period is not None:
         Period.parse(period)
+    if year is not None:
+        Period.check_year(year)
     if indicator is not None and indicator not in load_indicators():
         raise NotFoundError(
             f"unknown indicator {indicator!r}",
@@ -229,7 +232,7 @@ def show_cmd(
     if limit < 0:
         raise ConfigError(f"--limit {limit}: expected a number of rows, 0 or more")
     with _open() as ledger:
-        check_filters(ledger, entity=entity, indicator=indicator, period=period)
+        check_filters(ledger, entity=entity, indicator=indicator, period=period, year=year)
         rows = ledger.observations(entity, period, indicator, year, status=status, history=history)
     if as_json:
         emit_json([observation_json(o) for o in rows])
