@@ -252,7 +252,7 @@ def explain_cmd(
         typer.Option(
             "--run",
             metavar="ID",
-            help="Explain this stored run (default: the latest of the options).",
+            help="A stored run to read (default: the latest run of these options).",
         ),
     ] = None,
     as_json: JsonOpt = False,
