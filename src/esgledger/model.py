@@ -44,6 +44,9 @@ STATUSES: tuple[Status, ...] = ("draft", "submitted", "reviewed", "approved")
 CODE_MAX = 64  # entity codes, entity types, units, user names
 NAME_MAX = 300  # entity names
 
+#: The reporting years esgledger accepts (periods, year filters).
+YEAR_MIN, YEAR_MAX = 1900, 2200
+
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
 
@@ -61,9 +64,18 @@ class Period:
             raise InputError(f"bad period {text!r}: expected YYYY or YYYY-MM")
         year = int(m.group(1))
         month = int(m.group(2)) if m.group(2) else None
-        if not 1900 <= year <= 2200 or (month is not None and not 1 <= month <= 12):
+        if not YEAR_MIN <= year <= YEAR_MAX or (month is not None and not 1 <= month <= 12):
             raise InputError(f"bad period {text!r}: expected YYYY or YYYY-MM")
         return cls(year, month)
+
+    @staticmethod
+    def check_year(year: int) -> int:
+        """``year`` when it is a reporting year (1900–2200); InputError otherwise."""
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise InputError(
+                f"bad year {year}: expected a year from {YEAR_MIN} to {YEAR_MAX}, such as 2024"
+            )
+        return year
 
     @property
     def is_annual(self) -> bool:

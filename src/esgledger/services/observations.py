@@ -52,11 +52,8 @@ def check_filters(
     (a typo would otherwise look like "no data")."""
     if period is not None:
         Period.parse(period)
-    if year is not None and not 1900 <= year <= 2200:
-        raise InputError(
-            f"bad year {year}: expected a year from 1900 to 2200",
-            hint=Hint("give a four-digit year", kind="option", name="year"),
-        )
+    if year is not None:
+        Period.check_year(year)
     if status is not None and status not in STATUSES:
         raise InputError(
             f"unknown status {status!r}: expected one of {', '.join(STATUSES)}",
