@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import IO, Literal
 
 from esgledger.errors import Problem
 from esgledger.intake.cells import restore
-from esgledger.intake.xlsx import Workbook, XlsxError
+from esgledger.intake.xlsx import DAMAGED, SheetError, Workbook, XlsxError
 
 __all__ = [
     "ENTITY_COLUMNS",
@@ -133,10 +134,22 @@ class ReadError(Exception):
     """A file stopped being readable part-way (bad XML, a CSV field over the size limit)."""
 
     def __init__(
-        self, file: str, row: int | None, expected: str, *, value: str | None = None
+        self,
+        file: str,
+        row: int | None,
+        expected: str,
+        *,
+        value: str | None = None,
+        column: str | None = None,
     ) -> None:
         super().__init__(f"{file}: {expected}")
-        self.problem = Problem(file, row, None, value, expected)
+        self.problem = Problem(file, row, column, value, expected)
+
+    @classmethod
+    def of_sheet(cls, file: str, exc: SheetError) -> ReadError:
+        """The problem of a refused worksheet cell (column as its letters)."""
+        column = exc.cell.rstrip("0123456789") if exc.cell else None
+        return cls(file, exc.row, exc.expected, value=exc.value, column=column)
 
 
 #: Columns whose text may run over several lines (a quoted field with a line break):
@@ -315,17 +328,50 @@ def _open_csv(path: Path, problems: list[Problem]) -> list[Table]:
     return [Table(file, kind, index, rows, total=total, handle=handle)]
 
 
+def _column_letters(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def _sheet_rows(
-    file: str, rows: Iterator[tuple[int, list[str]]]
+    file: str, rows: Iterator[tuple[int, list[str]]], width: int, problems: list[Problem]
 ) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a sheet; text in a column past the header's is a problem (the row is left out)."""
     row_number = 1
     try:
         for row_number, cells in rows:
+            if any(cells[width:]):
+                at = next(i for i in range(width, len(cells)) if cells[i])
+                problems.append(
+                    Problem(
+                        file,
+                        row_number,
+                        _column_letters(at),
+                        cells[at][:60],
+                        f"data only in the header's {width} columns (A to "
+                        f"{_column_letters(width - 1)})",
+                    )
+                )
+                continue
             yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
-    except (SyntaxError, KeyError, IndexError, ValueError, OSError, zipfile.BadZipFile) as exc:
+    except SheetError as exc:
+        raise ReadError.of_sheet(file, exc) from None
+    except (*DAMAGED, SyntaxError, KeyError, IndexError, ValueError) as exc:
         raise ReadError(
-            file, None, f"a readable worksheet (stopped after row {row_number})"
+            file, None, f"a readable worksheet (stopped after row {row_number}: {_damage(exc)})"
         ) from exc
+
+
+def _damage(exc: BaseException) -> str:
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return "the file is damaged (bad checksum or compressed data)"
+    if isinstance(exc, SyntaxError):
+        return "the sheet's XML is broken"
+    return "the sheet's data is malformed"
 
 
 def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
@@ -333,6 +379,9 @@ def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
         book = Workbook(str(path))
     except FileNotFoundError:
         problems.append(Problem(path.name, None, None, None, "an existing file"))
+        return []
+    except SheetError as exc:
+        problems.append(ReadError.of_sheet(path.name, exc).problem)
         return []
     except (XlsxError, OSError):
         problems.append(Problem(path.name, None, None, None, "a readable .xlsx workbook"))
@@ -349,8 +398,13 @@ def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
         rows = book.rows(sheet)
         try:
             first = next(rows, None)
-        except (KeyError, SyntaxError, ValueError):
-            problems.append(Problem(file, None, None, None, "a readable worksheet"))
+        except SheetError as exc:
+            problems.append(ReadError.of_sheet(file, exc).problem)
+            continue
+        except (*DAMAGED, KeyError, SyntaxError, ValueError) as exc:
+            problems.append(
+                Problem(file, None, None, None, f"a readable worksheet ({_damage(exc)})")
+            )
             continue
         if first is None:
             continue  # an empty sheet contributes nothing
@@ -358,11 +412,14 @@ def _open_xlsx(path: Path, problems: list[Problem]) -> list[Table]:
         if header_row != 1:
             problems.append(Problem(file, 1, None, None, "the header in row 1"))
             continue
-        index = _check_header(file, kind, _norm_header(header), problems)
+        names = _norm_header(header)
+        index = _check_header(file, kind, names, problems)
         if index is not None:
-            tables.append(
-                Table(file, kind, index, _sheet_rows(file, rows), book, total=book.row_count(sheet))
-            )
+            width = len(names)
+            while width and not names[width - 1]:
+                width -= 1
+            sheet_rows = _sheet_rows(file, rows, width, problems)
+            tables.append(Table(file, kind, index, sheet_rows, book, total=book.row_count(sheet)))
     if not tables:
         book.close()
     if not found:
