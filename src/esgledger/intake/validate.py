@@ -229,7 +229,11 @@ class ObservationChecker:
         self.warnings = warnings
         self.indicators = indicators if indicators is not None else load_indicators()
         self.progress = progress
-        self.seen: dict[tuple[str, str, str], tuple[str, int]] = {}
+        # (entity, period, indicator) -> file number << 32 | row: one int, not a tuple, per row
+        self.seen: dict[tuple[str, str, str], int] = {}
+        self._files: list[str] = []
+        # repeated cell texts (units, sources, comments) share one string object
+        self._texts: dict[str, str] = {}
         self._periods: dict[str, tuple[Period, str] | None] = {}
         self._factors: dict[tuple[str, str], float | str] = {}
         self._windows: dict[tuple[str, str], bool] = {}
@@ -291,6 +295,19 @@ class ObservationChecker:
         i_value, i_unit, i_source, i_comment = ix["value"], ix["unit"], ix["source"], ix["comment"]
         width = max(ix.values()) + 1
         file = table.file
+        self._files.append(file)
+        file_tag = (len(self._files) - 1) << 32
+        files = self._files
+        texts = self._texts
+
+        def shared(text: str) -> str:
+            got = texts.get(text)
+            if got is not None:
+                return got
+            if len(texts) < 200_000:
+                texts[text] = text
+            return text
+
         problems = self.problems
         entities, indicators, seen = self.entities, self.indicators, self.seen
         append = self.observations.append
@@ -357,19 +374,19 @@ class ObservationChecker:
                 if isinstance(factor, str):
                     problems.append(Problem(file, row, "unit", raw_unit, factor))
             if entity is not None and period is not None and ind is not None:
-                key = (code, period_key, ind_code)
+                key = (entity.code, period_key, ind.code)
                 first = seen.get(key)
                 if first is None:
-                    seen[key] = (file, row)
+                    seen[key] = file_tag | row
                 else:
+                    at = (files[first >> 32], first & 0xFFFFFFFF)
                     problems.append(
                         Problem(
                             file,
                             row,
                             "indicator",
                             ind_code,
-                            "one row per entity, period and indicator "
-                            f"(same as {_at(first, file)})",
+                            f"one row per entity, period and indicator (same as {_at(at, file)})",
                         )
                     )
             if len(problems) != before or entity is None:
@@ -416,15 +433,15 @@ class ObservationChecker:
                 )
             append(
                 Observation(
-                    entity=code,
+                    entity=entity.code,
                     period=period_key,
-                    indicator=ind_code,
+                    indicator=ind.code,
                     value=value,
                     unit=ind.unit,
                     raw_value=raw_value,
-                    raw_unit=raw_unit,
-                    source=cells[i_source],
-                    comment=cells[i_comment],
+                    raw_unit=shared(raw_unit),
+                    source=shared(cells[i_source]),
+                    comment=shared(cells[i_comment]),
                 )
             )
         if self.progress is not None:

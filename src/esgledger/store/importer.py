@@ -10,12 +10,13 @@ import that changes nothing writes nothing at all.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 
 from esgledger.errors import LockedError, StorageError
 from esgledger.model import Entity, ImportBatch, ImportResult, Observation
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STRUCTURAL_FIELDS", "write_batch"]
 
+_CHUNK = 20_000  # new rows built and inserted at a time
 _IN_LIMIT = 5000  # above this many distinct values, filter in Python instead of SQL IN
 
 
@@ -200,21 +202,35 @@ def _preload(conn: Connection, obs: Sequence[Observation]) -> dict[tuple[str, st
     return {(r.entity, r.period, r.indicator): r for r in conn.execute(q)}
 
 
+#: The PostgreSQL advisory lock every import holds until its transaction ends.
+IMPORT_LOCK = 0x45534749  # "ESGI"
+
+
+def serialise_imports(conn: Connection) -> None:
+    """Make concurrent imports take turns (PostgreSQL; SQLite has one writer anyway).
+
+    Two imports of the same file would both find a row missing and both insert
+    version 1; the second then fails on the unique key. With the lock the second
+    waits, then sees the first one's rows and changes nothing, as on SQLite.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
 def write_batch(
     ledger: Ledger, conn: Connection, batch: ImportBatch, *, actor: str, reason: str | None
 ) -> ImportResult:
     """Apply ``batch`` inside ``conn``'s transaction and return what changed."""
     reason = (reason or "").strip() or None
+    serialise_imports(conn)
     e_added, e_updated, e_unchanged, events = _write_entities(conn, batch.entities, actor, reason)
     known = {r.code for r in conn.execute(select(t_entities.c.code))}
 
     obs = batch.observations
-    keys: set[tuple[str, str, str]] = set()
+    # A key twice in one batch is refused by the table's unique (entity, period, indicator,
+    # version) constraint; intake never sends one, so no per-row set is kept here for it.
     for o in obs:
         key = (o.entity, o.period, o.indicator)
-        if key in keys:
-            raise StorageError(f"observation {'/'.join(key)} appears twice in one import")
-        keys.add(key)
         if not math.isfinite(o.value):
             raise StorageError(f"observation {'/'.join(key)} has a non-finite value {o.value!r}")
         if o.entity not in known:
@@ -223,13 +239,34 @@ def write_batch(
     lockset = LockSet(load_locks(conn))
     now = datetime.now(UTC)
 
-    inserts: list[dict[str, Any]] = []
+    # First pass: decide every row (nothing is built per row but an index); second pass:
+    # build and insert the new rows a chunk at a time, so memory does not grow with them.
+    todo = array("L")
     retire: list[int] = []
     locked_keys: list[tuple[str, str, str]] = []
     change_events: list[NewEvent] = []
     unchanged = 0
     added = 0
-    for o in obs:
+
+    def row_of(o: Observation, version: int, status: str) -> dict[str, Any]:
+        return {
+            "entity": o.entity,
+            "period": o.period,
+            "indicator": o.indicator,
+            "version": version,
+            "is_current": True,
+            "raw_value": o.raw_value,
+            "raw_unit": o.raw_unit,
+            "value": float(o.value),
+            "unit": o.unit,
+            "source": o.source,
+            "comment": o.comment,
+            "status": status,
+            "created_at": now,
+            "created_by": actor,
+        }
+
+    for i, o in enumerate(obs):
         key = (o.entity, o.period, o.indicator)
         old = current.get(key)
         if old is not None and (
@@ -240,38 +277,20 @@ def write_batch(
         ):
             unchanged += 1
             continue
+        todo.append(i)
         restated = lockset.covers(o.entity, o.period)
         if restated:
             locked_keys.append(key)
-        version = 1 if old is None else old.version + 1
-        status = "approved" if restated else "draft"
-        inserts.append(
-            {
-                "entity": o.entity,
-                "period": o.period,
-                "indicator": o.indicator,
-                "version": version,
-                "is_current": True,
-                "raw_value": o.raw_value,
-                "raw_unit": o.raw_unit,
-                "value": float(o.value),
-                "unit": o.unit,
-                "source": o.source,
-                "comment": o.comment,
-                "status": status,
-                "created_at": now,
-                "created_by": actor,
-            }
-        )
         if old is None:
             added += 1
             if restated:
+                new = _payload_of(row_of(o, 1, "approved"))
                 change_events.append(
                     NewEvent(
                         actor,
                         "observation.restate",
                         "/".join(key),
-                        {"old": None, "new": _payload_of(inserts[-1]), "reason": reason},
+                        {"old": None, "new": new, "reason": reason},
                     )
                 )
             continue
@@ -287,7 +306,7 @@ def write_batch(
                 comment=old.comment,
                 status=old.status,
             ),
-            "new": _payload_of(inserts[-1]),
+            "new": _payload_of(row_of(o, old.version + 1, "approved" if restated else "draft")),
         }
         if restated:
             payload["reason"] = reason
@@ -308,7 +327,7 @@ def write_batch(
             hint="to restate approved figures, import again with a reason (--reason TEXT)",
         )
 
-    if not events and not inserts:
+    if not events and not todo:
         return ImportResult(
             entities_unchanged=e_unchanged,
             observations_unchanged=unchanged,
@@ -318,8 +337,15 @@ def write_batch(
     for i in range(0, len(retire), _IN_LIMIT):
         chunk = retire[i : i + _IN_LIMIT]
         conn.execute(update(t_obs).where(t_obs.c.id.in_(chunk)).values(is_current=False))
-    if inserts:
-        bulk_insert(conn, t_obs, inserts)
+    for start in range(0, len(todo), _CHUNK):
+        rows = []
+        for i in todo[start : start + _CHUNK]:
+            o = obs[i]
+            old = current.get((o.entity, o.period, o.indicator))
+            version = 1 if old is None else old.version + 1
+            status = "approved" if lockset.covers(o.entity, o.period) else "draft"
+            rows.append(row_of(o, version, status))
+        bulk_insert(conn, t_obs, rows)
     updated = len(retire)
     summary = {
         "files": list(batch.files),
