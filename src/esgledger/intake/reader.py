@@ -52,7 +52,7 @@ def read_files(
             if table.kind != "entities":
                 continue
             try:
-                rows += check_entities(table, problems, seen)
+                rows += check_entities(table, problems, seen, warnings)
             except ReadError as exc:
                 problems.append(exc.problem)
         rejected = set(seen) - {e.code for _, _, e in rows}

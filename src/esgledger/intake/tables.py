@@ -357,7 +357,7 @@ def _sheet_rows(
                     )
                 )
                 continue
-            yield row_number, [restore(c) if c[:1] == "'" else c for c in cells]
+            yield row_number, cells  # text cells are literal (see intake.cells)
     except SheetError as exc:
         raise ReadError.of_sheet(file, exc) from None
     except (*DAMAGED, SyntaxError, KeyError, IndexError, ValueError) as exc:

@@ -83,9 +83,16 @@ def _date(
 
 
 def check_entities(
-    table: Table, problems: list[Problem], seen: dict[str, tuple[str, int]]
+    table: Table,
+    problems: list[Problem],
+    seen: dict[str, tuple[str, int]],
+    warnings: list[Problem] | None = None,
 ) -> list[tuple[str, int, Entity]]:
-    """Entities of one table, with (file, row) for later checks; ``seen`` finds duplicates."""
+    """Entities of one table, with (file, row) for later checks; ``seen`` finds duplicates.
+
+    An ownership between 0 and 1 (``0.51``) is taken as the percentage it says
+    (0.51 %), with a warning that ownership is a percentage, not a fraction.
+    """
     ix = table.index
     out: list[tuple[str, int, Entity]] = []
     file = table.file
@@ -99,7 +106,12 @@ def check_entities(
 
         code = _cell(cells, ix["code"]).strip()
         if not _CODE.fullmatch(code):
-            bad("code", code, "an entity code (letters, digits, '_', '.', '-'; up to 64)")
+            bad(
+                "code",
+                code,
+                "an entity code: a letter or digit first, then letters, digits, '_', '.' "
+                "or '-'; up to 64 characters",
+            )
         elif code in seen:
             bad("code", code, f"each entity once (also on {_at(seen[code], file)})")
         else:
@@ -125,6 +137,19 @@ def check_entities(
             ownership = parse_number(own_text.strip().removesuffix("%"))
             if ownership is None or not 0 <= ownership <= 100:
                 bad("ownership_pct", own_text, "a percentage from 0 to 100, or empty")
+            elif 0 < ownership < 1 and warnings is not None and "%" not in own_text:
+                warnings.append(
+                    Problem(
+                        file,
+                        row,
+                        "ownership_pct",
+                        own_text,
+                        f"a percentage (51 for 51 %), not a fraction; {own_text.strip()} is "
+                        f"read as {own_text.strip()} %; write {ownership * 100:g} for "
+                        f"{ownership * 100:g} %, or {own_text.strip()}% to keep it and "
+                        "silence this warning",
+                    )
+                )
         control = _cell(cells, ix["control"]).strip()
         if control not in CONTROLS:
             bad("control", control, "one of operational, financial, none")
