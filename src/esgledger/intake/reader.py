@@ -94,5 +94,5 @@ def read_files(
         entities=tuple(e for _, _, e in rows),
         observations=tuple(checker.observations),
         warnings=tuple(warnings),
-        files=tuple(str(p) for p in paths),
+        files=tuple(Path(p).name for p in paths),  # names, not paths: the audit trail keeps them
     )
