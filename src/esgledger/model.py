@@ -129,7 +129,7 @@ class Entity:
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One reported value of one indicator for one entity and period.
 

@@ -9,6 +9,7 @@ business logic.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -116,9 +117,24 @@ def _root(
         _note_new_sqlite_file(state.settings.database_url, ctx.invoked_subcommand)
 
 
+def _finite(data: Any) -> Any:
+    """``data`` with every infinite or NaN float as null: JSON has no such numbers."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
 def emit_json(data: Any) -> None:
-    """Print ``data`` as JSON on stdout (UTF-8, not ASCII-escaped, stable key order)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Print ``data`` as JSON on stdout (UTF-8, not ASCII-escaped, stable key order).
+
+    Always valid JSON: a non-finite float (which no result should hold) prints as null.
+    """
+    text = json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 

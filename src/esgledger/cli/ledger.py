@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from esgledger.catalog.indicators import find_indicators
@@ -146,16 +147,32 @@ def indicators_cmd(
     if as_json:
         emit_json([asdict(i) for i in found])
         return
+
+    def range_of(i: Any) -> str:
+        lo = "" if i.min is None else f"{i.min:g}"
+        hi = "" if i.max is None else f"{i.max:g}"
+        return f"{lo}…{hi}" if lo or hi else ""
+
+    if console.width < _WIDE:  # a table of seven columns is unreadable: one entry per item
+        console.print(f"{len(found)} indicators", style="bold")
+        for i in found:
+            facts = ", ".join(x for x in (i.unit, i.pillar, i.kind, range_of(i)) if x)
+            line = Text(i.code, style="bold")
+            line.append(f"  ({facts})")
+            console.print(line)
+            console.print(Text(f"    {i.name_en}"))
+            console.print(Text(f"    {i.name_zh}"))
+        return
     table = Table(title=f"{len(found)} indicators")
     table.add_column("code", no_wrap=True)
     for col in ("name", "名称", "unit", "pillar", "kind", "range"):
         table.add_column(col)
     for i in found:
-        lo = "" if i.min is None else f"{i.min:g}"
-        hi = "" if i.max is None else f"{i.max:g}"
-        rng = f"{lo}…{hi}" if lo or hi else ""
-        add_row(table, i.code, i.name_en, i.name_zh, i.unit, i.pillar, i.kind, rng)
+        add_row(table, i.code, i.name_en, i.name_zh, i.unit, i.pillar, i.kind, range_of(i))
     console.print(table)
+
+
+_WIDE = 140  # terminal columns from which `indicators` prints a table
 
 
 @app.command("show")
@@ -264,7 +281,12 @@ def audit_log_cmd(
         int, typer.Option("--since", metavar="SEQ", help="Only events after this seq.")
     ] = 0,
     limit: Annotated[
-        int | None, typer.Option("--limit", metavar="N", help="At most this many events.")
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            help="At most this many events: the newest N, or with --since the first N after it.",
+        ),
     ] = None,
     action: Annotated[
         str | None,
@@ -289,7 +311,14 @@ def audit_log_cmd(
         raise InputError(f"--limit {limit}: expected a number of events, 0 or more")
     with open_context() as ctx:
         events = audit.audit_events(
-            ctx, since=since, limit=limit, action=action, ref=ref, actor=actor, entity=entity
+            ctx,
+            since=since,
+            limit=limit,
+            action=action,
+            ref=ref,
+            actor=actor,
+            entity=entity,
+            newest=since == 0,
         )
     if as_json:
         emit_json([e.as_dict() for e in events])

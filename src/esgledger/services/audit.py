@@ -19,8 +19,10 @@ def audit_events(
     ref: str | None = None,
     actor: str | None = None,
     entity: str | None = None,
+    newest: bool = False,
 ) -> list[AuditEvent]:
-    """Events in order (``seq > since``, at most ``limit``), optionally filtered.
+    """Events in order (``seq > since``, at most ``limit``: the first ones, or with
+    ``newest`` the last ones, still oldest first), optionally filtered.
 
     ``entity`` keeps events whose reference starts with that entity's code
     (``SUB/2024/...``, ``SUB/2024``) or is it.
@@ -32,16 +34,18 @@ def audit_events(
         return []
     picked: list[AuditEvent] = []
     if actor is None and entity is None:
-        return ctx.ledger.audit_events(since=since, limit=limit, action=action, ref=ref)
+        return ctx.ledger.audit_events(
+            since=since, limit=limit, action=action, ref=ref, newest=newest
+        )
     for ev in ctx.ledger.audit_events(since=since, action=action, ref=ref):
         if actor is not None and ev.actor != actor:
             continue
         if entity is not None and not (ev.ref == entity or ev.ref.startswith(entity + "/")):
             continue
         picked.append(ev)
-        if limit is not None and len(picked) >= limit:
+        if limit is not None and not newest and len(picked) >= limit:
             break
-    return picked
+    return picked[-limit:] if newest and limit is not None else picked
 
 
 def verify_audit(ctx: Context) -> AuditReport:

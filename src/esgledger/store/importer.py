@@ -11,12 +11,13 @@ import that changes nothing writes nothing at all.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 
 from esgledger.errors import Hint, InputError, LockedError
 from esgledger.model import Entity, ImportBatch, ImportResult, Observation, PeriodLock
@@ -33,6 +34,7 @@ _REASON_HINT = Hint("to restate approved figures, give a reason", kind="option",
 
 __all__ = ["STRUCTURAL_FIELDS", "write_batch"]
 
+_CHUNK = 20_000  # new rows built and inserted at a time
 _IN_LIMIT = 5000  # above this many distinct values, filter in Python instead of SQL IN
 
 
@@ -204,6 +206,21 @@ def _preload(
     return {(r.entity, r.period, r.indicator): r for r in conn.execute(q)}
 
 
+#: The PostgreSQL advisory lock every import holds until its transaction ends.
+IMPORT_LOCK = 0x45534749  # "ESGI"
+
+
+def serialise_imports(conn: Connection) -> None:
+    """Make concurrent imports take turns (PostgreSQL; SQLite has one writer anyway).
+
+    Two imports of the same file would both find a row missing and both insert
+    version 1; the second then fails on the unique key. With the lock the second
+    waits, then sees the first one's rows and changes nothing, as on SQLite.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
 def write_batch(
     conn: Connection, batch: ImportBatch, *, actor: str, reason: str | None
 ) -> ImportResult:
@@ -214,16 +231,15 @@ def write_batch(
     approved version stays current until the restatement is approved.
     """
     reason = (reason or "").strip() or None
+    serialise_imports(conn)
     e_added, e_updated, e_unchanged, events = _write_entities(conn, batch.entities, actor, reason)
     known = {r.code for r in conn.execute(select(t_entities.c.code))}
 
     obs = batch.observations
-    keys: set[tuple[str, str, str]] = set()
+    # A key twice in one batch is refused by the table's unique (entity, period, indicator,
+    # version) constraint; intake never sends one, so no per-row set is kept here for it.
     for o in obs:
         key = (o.entity, o.period, o.indicator)
-        if key in keys:
-            raise InputError(f"observation {'/'.join(key)} appears twice in one import")
-        keys.add(key)
         if not math.isfinite(o.value):
             raise InputError(f"observation {'/'.join(key)} has a non-finite value {o.value!r}")
         if o.entity not in known:
@@ -234,61 +250,62 @@ def write_batch(
     superseded: list[int] = []
     now = datetime.now(UTC)
 
-    inserts: list[dict[str, Any]] = []
+    # First pass: decide every row (nothing is built per row but an index); second pass:
+    # build and insert the new rows a chunk at a time, so memory does not grow with them.
+    todo = array("L")
     retire: list[int] = []
     locked_keys: list[tuple[str, str, str]] = []
     change_events: list[NewEvent] = []
     unchanged = 0
     added = 0
-    for o in obs:
+
+    def row_of(o: Observation, version: int, restated: bool) -> dict[str, Any]:
+        return {
+            "entity": o.entity,
+            "period": o.period,
+            "indicator": o.indicator,
+            "version": version,
+            "raw_value": o.raw_value,
+            "raw_unit": o.raw_unit,
+            "value": float(o.value),
+            "unit": o.unit,
+            "source": o.source,
+            "comment": o.comment,
+            # a restatement waits in submitted; the approved version stays current
+            "status": "submitted" if restated else "draft",
+            "created_at": now,
+            "created_by": actor,
+            "submitted_by": actor if restated else None,
+            "reviewed_by": None,
+            "approved_by": None,
+            "is_current": not restated,
+            "pending": restated,
+            "reason": reason if restated else None,
+        }
+
+    for i, o in enumerate(obs):
         key = (o.entity, o.period, o.indicator)
         old = current.get(key)
         waiting = pending.get(key)
         if _same(waiting if waiting is not None else old, o):
             unchanged += 1
             continue
+        todo.append(i)
         restated = lockset.covers(o.entity, o.period)
         if restated:
             locked_keys.append(key)
             if waiting is not None:
                 superseded.append(int(waiting.id))
-        version = 1 if old is None else old.version + 1
-        if waiting is not None:
-            version = max(version, waiting.version + 1)
-        status = "submitted" if restated else "draft"
-        inserts.append(
-            {
-                "entity": o.entity,
-                "period": o.period,
-                "indicator": o.indicator,
-                "version": version,
-                "raw_value": o.raw_value,
-                "raw_unit": o.raw_unit,
-                "value": float(o.value),
-                "unit": o.unit,
-                "source": o.source,
-                "comment": o.comment,
-                "status": status,
-                "created_at": now,
-                "created_by": actor,
-                "submitted_by": actor if restated else None,
-                "reviewed_by": None,
-                "approved_by": None,
-                # a restatement waits for approval; the approved version stays current
-                "is_current": not restated,
-                "pending": restated,
-                "reason": reason if restated else None,
-            }
-        )
         if old is None:
             added += 1
             if restated:
+                new = _payload_of(row_of(o, _next_version(None, waiting), True))
                 change_events.append(
                     NewEvent(
                         actor,
                         "observation.restate",
                         "/".join(key),
-                        {"old": None, "new": _payload_of(inserts[-1]), "reason": reason},
+                        {"old": None, "new": new, "reason": reason},
                     )
                 )
             continue
@@ -305,7 +322,7 @@ def write_batch(
                 comment=old.comment,
                 status=old.status,
             ),
-            "new": _payload_of(inserts[-1]),
+            "new": _payload_of(row_of(o, _next_version(old, waiting), restated)),
         }
         if restated:
             payload["reason"] = reason
@@ -326,7 +343,7 @@ def write_batch(
             hint=_REASON_HINT,
         )
 
-    if not events and not inserts:
+    if not events and not todo:
         return ImportResult(
             entities_unchanged=e_unchanged,
             observations_unchanged=unchanged,
@@ -338,8 +355,19 @@ def write_batch(
     for i in range(0, len(retire), _IN_LIMIT):
         chunk = retire[i : i + _IN_LIMIT]
         conn.execute(update(t_obs).where(t_obs.c.id.in_(chunk)).values(is_current=False))
-    if inserts:
-        bulk_insert(conn, t_obs, inserts)
+    for start in range(0, len(todo), _CHUNK):
+        rows = []
+        for i in todo[start : start + _CHUNK]:
+            o = obs[i]
+            k = (o.entity, o.period, o.indicator)
+            rows.append(
+                row_of(
+                    o,
+                    _next_version(current.get(k), pending.get(k)),
+                    lockset.covers(o.entity, o.period),
+                )
+            )
+        bulk_insert(conn, t_obs, rows)
     updated = len(retire) + sum(1 for k in locked_keys if k in current)
     summary = {
         "files": list(batch.files),
@@ -362,6 +390,14 @@ def write_batch(
         observations_unchanged=unchanged,
         warnings=tuple(batch.warnings),
     )
+
+
+def _next_version(old: Any, waiting: Any) -> int:
+    """The version a changed value gets: after the current one and any restatement waiting."""
+    version = 1 if old is None else int(old.version) + 1
+    if waiting is not None:
+        version = max(version, int(waiting.version) + 1)
+    return version
 
 
 def _same(old: Any, o: Observation) -> bool:

@@ -9,6 +9,7 @@ audit event carrying both.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -158,12 +159,18 @@ class Ledger:
         limit: int | None = None,
         action: str | None = None,
         ref: str | None = None,
+        newest: bool = False,
     ) -> list[AuditEvent]:
-        """Audit events in order (``seq > since``; at most ``limit``)."""
+        """Audit events in order (``seq > since``; at most ``limit``: the first ones, or with
+        ``newest`` the last ones, still oldest first)."""
         out: list[AuditEvent] = []
         if limit is not None and limit <= 0:
             return out
         with self.read() as conn:
+            if newest and limit is not None:
+                return list(
+                    deque(iter_events(conn, since=since, action=action, ref=ref), maxlen=limit)
+                )
             for ev in iter_events(conn, since=since, action=action, ref=ref):
                 out.append(ev)
                 if limit is not None and len(out) >= limit:
