@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "esgledger.cli.report",
     "esgledger.cli.coverage",
     "esgledger.cli.quality",
+    "esgledger.cli.energy",
 )
 _registered = False
 
