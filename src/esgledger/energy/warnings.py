@@ -155,7 +155,7 @@ def hour_spikes(
     if hours.height == 0:
         return out
     frame = hours.with_columns(
-        pl.col("bucket").str.to_datetime("%Y-%m-%dT%H", strict=False).alias("_t")
+        (pl.col("bucket") + ":00").str.to_datetime("%Y-%m-%dT%H:%M", strict=False).alias("_t")
     )
     lookup = {(m, t): v for m, t, v in frame.select("meter", "_t", "total").iter_rows()}
     for meter, t, total in (
