@@ -157,7 +157,7 @@ def monitor(ctx: Context, entity: str, period: str) -> MonitorView:
         hours = repo.rollups(conn, meters, "hour", period)
         quotas = repo.quotas(conn)
         view.alerts = repo.alerts(conn, state="open", entity=entity)
-    for carrier, unit, _b, total, readings, expected, names in carrier_totals(
+    for _e, carrier, unit, _b, total, readings, expected, names in carrier_totals(
         months, meters
     ).iter_rows():
         c = coeffs.get(carrier)
@@ -175,7 +175,7 @@ def monitor(ctx: Context, entity: str, period: str) -> MonitorView:
                 "meters": list(names),
             }
         )
-    for carrier, unit, bucket, total, readings, expected, _n in carrier_totals(
+    for _e, carrier, unit, bucket, total, readings, expected, _n in carrier_totals(
         days, meters
     ).iter_rows():
         view.days.append(
@@ -187,7 +187,7 @@ def monitor(ctx: Context, entity: str, period: str) -> MonitorView:
                 "completeness": readings / expected if expected else 0.0,
             }
         )
-    for carrier, unit, bucket, total, _r, _e, _n in carrier_totals(hours, meters).iter_rows():
+    for _e, carrier, unit, bucket, total, _r, _x, _n in carrier_totals(hours, meters).iter_rows():
         view.load_curve.append({"hour": bucket, "carrier": carrier, "unit": unit, "total": total})
     quota = quotas.get((entity, year))
     if quota is not None:
