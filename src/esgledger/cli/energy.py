@@ -66,7 +66,7 @@ def _num(v: float | None, digits: int = 3) -> str:
 
 @meters_app.command("add")
 def meters_add(
-    code: Annotated[str, typer.Argument(help="Meter code.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="Meter code.")],
     entity: EntityOpt,
     carrier: Annotated[
         str,
@@ -137,7 +137,10 @@ def meters_add(
 @meters_app.command("import")
 def meters_import(
     file: Annotated[
-        Path, typer.Argument(help="CSV or XLSX with code,entity,carrier,unit,... columns.")
+        Path,
+        typer.Argument(
+            metavar="FILE", help="CSV or XLSX with code,entity,carrier,unit,... columns."
+        ),
     ],
     as_json: JsonOpt = False,
 ) -> None:
@@ -247,7 +250,9 @@ def meters_listen(
 
 @readings_app.command("import")
 def readings_import(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX with meter,timestamp,value columns.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="CSV or XLSX with meter,timestamp,value columns.")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Stream a file of readings into the store; bad rows go to the rejects with their error."""
