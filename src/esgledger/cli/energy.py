@@ -22,7 +22,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from esgledger.cli.app import add_row, app, console, emit_json, err_console, state
+from esgledger.cli.app import add_row, app, console, emit_json, err_console, open_context, state
 from esgledger.services.context import Context
 
 __all__ = ["alerts_app", "energy_app", "meters_app", "readings_app"]
@@ -49,12 +49,9 @@ PeriodOpt = Annotated[str, typer.Option("--period", metavar="YYYY-MM", help="Mon
 
 @contextmanager
 def _context() -> Iterator[Context]:
-    """The context of a command: the ledger of ``--db`` and who acts."""
-    from esgledger.services.context import Principal
-    from esgledger.store.ledger import Ledger
-
-    with Ledger.open(state.db) as ledger:
-        yield Context(ledger, Principal.local_admin())
+    """The context of a command: the ledger of ``--db`` and the user of ``--as``."""
+    with open_context() as ctx:
+        yield ctx
 
 
 def _num(v: float | None, digits: int = 3) -> str:
