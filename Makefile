@@ -7,7 +7,7 @@ DEBS := fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuz
 OUT ?= out/demo
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck pytest system-deps venv bench clean
+.PHONY: demo test lint typecheck pytest bench-smoke system-deps venv bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,12 +39,17 @@ typecheck: $(STAMP)
 pytest: system-deps $(STAMP)
 	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
 
-test: lint typecheck pytest
+# each benchmark's small smoke mode (needs PostgreSQL and Mosquitto, like the tests)
+bench-smoke: $(STAMP)
+	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/python bench/bench_energy.py --smoke
+
+test: lint typecheck pytest bench-smoke
 
 bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_calc.py
 	$(BIN)/python bench/bench_report.py
+	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/python bench/bench_energy.py
 
 clean:
 	rm -rf $(VENV) out esgledger.db build dist

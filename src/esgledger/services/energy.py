@@ -8,6 +8,7 @@ the rules are the pure functions of :mod:`esgledger.energy`.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ def _month(period: str, *, what: str = "period") -> tuple[int, int]:
     return int(p[:4]), int(p[5:7])
 
 
+@functools.lru_cache(maxsize=1)
 def coefficients() -> dict[str, Coefficient]:
     """Carrier indicator → standard-coal coefficient, from the factor catalogue (kind ``tce``)."""
     from esgledger.catalog.factors import load_factors
