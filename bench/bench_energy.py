@@ -229,7 +229,8 @@ for i in range({total}):
         late = max(late, now - due)
     m = i % {meters}
     ts = (start + timedelta(minutes=15 * (i // {meters} + 1))).strftime("%Y-%m-%d %H:%M")
-    c.publish("esgledger-bench/{run}/M%04d" % m, json.dumps({{"timestamp": ts, "value": 1.5}}), qos=1)
+    body = json.dumps({{"timestamp": ts, "value": 1.5}})
+    c.publish("esgledger-bench/{run}/M%04d" % m, body, qos=1)
 while c._out_messages:
     time.sleep(0.05)
 print(json.dumps({{"publish_seconds": time.perf_counter() - t0, "publisher_behind_s": late}}))
