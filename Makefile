@@ -39,15 +39,15 @@ typecheck: $(STAMP)
 pytest: system-deps $(STAMP)
 	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
 
-test: lint typecheck pytest bench-smoke
+test: lint typecheck bench-smoke pytest
 
 # Every bench/ script in its small smoke mode (seconds each), so a benchmark that no
 # longer runs fails `make test`.
 bench-smoke: system-deps $(STAMP)
-	@set -e; for f in bench/bench_*.py; do echo "$$f --smoke"; $(BIN)/python $$f --smoke >/dev/null; done
+	@set -e; for f in bench/bench_*.py; do echo "$$f --smoke"; ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/python $$f --smoke >/dev/null; done
 
 bench: system-deps $(STAMP)
-	@set -e; for f in bench/bench_*.py; do echo "$$f"; $(BIN)/python $$f; done
+	@set -e; for f in bench/bench_*.py; do echo "$$f"; ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/python $$f; done
 
 clean:
 	rm -rf $(VENV) out esgledger.db build dist
