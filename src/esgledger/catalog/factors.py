@@ -68,6 +68,7 @@ FACTOR_COLUMNS = (
 KINDS: dict[str, str] = {
     "tce": "standard-coal conversion, tce per {unit}",
     "ncv": "net calorific value, GJ per {unit}",
+    "density": "density of a liquid fuel, t per m3 (volume to mass)",
     "carbon_content": "carbon content per unit of energy, t C per TJ",
     "oxidation": "carbon oxidation rate, a fraction",
     "ch4": "CH4 emitted per unit of energy, t per TJ",
@@ -87,6 +88,7 @@ KINDS: dict[str, str] = {
 _SPECIAL_SUBJECTS = {"energy.electricity": "MWh", "energy.heat": "GJ"}
 _FIXED_UNITS = {
     "carbon_content": "t/TJ",
+    "density": "t/m**3",
     "oxidation": "dimensionless",
     "ch4": "t/TJ",
     "n2o": "t/TJ",
