@@ -184,3 +184,33 @@ def test_every_province_has_2021_and_2022_factors_and_fossil_factors():
     sel = fs.select("grid", ("energy.electricity",), entity="", region="CN-GS", year=2021)
     assert sel is not None and sel.factor.value == 0.4955
     assert "2024 No. 12" in sel.factor.source and "2024-04-12" in sel.factor.source
+
+
+def test_rounding_note_when_printed_parts_do_not_add_up():
+    from esgledger.report.tables import _rounding_gap
+
+    # the example: Scope 1 346,201 + Scope 2 563,026 = 909,227, but the total is
+    # the rounded unrounded sum 909,226 (e.g. 346,200.6 + 563,025.8 = 909,226.4)
+    printed: dict[str, tuple[str | None, ...]] = {
+        "ghg.scope1": ("346,201",),
+        "ghg.scope2.location": ("563,026",),
+        "ghg.total.location": ("909,226",),
+    }
+    assert _rounding_gap(printed)
+    printed["ghg.total.location"] = ("909,227",)
+    assert not _rounding_gap(printed)
+    # a total without both parts in the table: nothing to compare
+    assert not _rounding_gap({"ghg.total.location": ("909,226",), "ghg.scope1": ("346,201",)})
+
+
+def test_factor_citations_name_guideline_table_and_edition():
+    for f in load_factors().factors:
+        assert f.source and f.edition is not None, f.id
+        if f.kind in ("ncv", "carbon_content", "oxidation"):
+            # the guideline by name and document number, and the appendix table
+            assert "other non-ferrous metal smelting" in f.source, f.id
+            assert "[2015] No. 1722" in f.source and f.table.startswith("Appendix"), f.id
+        if f.kind == "gwp" and f.subject.startswith("AR6."):
+            # 27.9 (CH4) and 273 (N2O) are GWP-100 of AR6 WG I Chapter 7 SM Table 7.SM.7
+            assert f.table == "Table 7.SM.7 (GWP-100)", f.id
+    assert "NDRC industry guidelines" not in " ".join(f.source for f in load_factors().factors)
