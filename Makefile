@@ -7,7 +7,7 @@ DEBS := fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuz
 OUT ?= out/demo
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck pytest system-deps venv bench clean
+.PHONY: demo test lint typecheck pytest system-deps venv bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,12 +39,15 @@ typecheck: $(STAMP)
 pytest: system-deps $(STAMP)
 	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
 
-test: lint typecheck pytest
+test: lint typecheck pytest bench-smoke
+
+# Every bench/ script in its small smoke mode (seconds each), so a benchmark that no
+# longer runs fails `make test`.
+bench-smoke: system-deps $(STAMP)
+	@set -e; for f in bench/bench_*.py; do echo "$$f --smoke"; $(BIN)/python $$f --smoke >/dev/null; done
 
 bench: system-deps $(STAMP)
-	$(BIN)/python bench/bench_import.py
-	$(BIN)/python bench/bench_calc.py
-	$(BIN)/python bench/bench_report.py
+	@set -e; for f in bench/bench_*.py; do echo "$$f"; $(BIN)/python $$f; done
 
 clean:
 	rm -rf $(VENV) out esgledger.db build dist

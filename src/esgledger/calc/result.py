@@ -10,28 +10,28 @@ source, edition, why chosen).
 
 from __future__ import annotations
 
+import io
 import json
-from dataclasses import dataclass
+import zipfile
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
-from esgledger.calc.boundary import Tree
+from esgledger.calc.boundary import Boundary, Tree, build_tree
 from esgledger.calc.metrics import METRICS, SCOPE3_CATEGORIES
 from esgledger.calc.sources import Coefficients
-from esgledger.catalog.factors import Selection
-from esgledger.errors import NotFoundError
+from esgledger.calc.yearvalue import FRACTION_REASONS
+from esgledger.catalog.factors import Factor, Selection
+from esgledger.errors import CalcError, NotFoundError
+from esgledger.model import Entity
 
-__all__ = ["FRACTION_REASONS", "MetricValue", "RunResult"]
+__all__ = ["FRACTION_REASONS", "LINEAGE_FORMAT", "MetricValue", "RunResult"]
 
-#: Why a row counts fully, partly or not at all (``fraction_code`` in the row frame).
-FRACTION_REASONS = {
-    0: "inside the inclusion window",
-    1: "outside the inclusion window",
-    2: "prorated: {inside} of {days} days inside the inclusion window",
-    3: "superseded by the annual row of the same year",
-}
+#: Version of the packed lineage (:meth:`RunResult.to_lineage`); bump on any change.
+LINEAGE_FORMAT = 1
+_FRAMES = ("values", "rows", "coef_frame", "per_source", "own")
 
 # Which factor kinds matter for each row-frame column.
 _KINDS_FOR: dict[str, frozenset[str]] = {
@@ -399,8 +399,108 @@ class RunResult:
             formula += f" (category {int(metric[-2:])}: {SCOPE3_CATEGORIES[int(metric[-2:])]})"
         return {"formula": formula, "entities": entities}
 
+    # --- stored lineage ---------------------------------------------------------
+
+    def to_lineage(self) -> bytes:
+        """The whole run, lineage included, packed as bytes (a store keeps them).
+
+        A zip of the engine's frames (Arrow IPC, zstd) and one JSON document
+        (options, hashes, the entity tree, every factor choice).
+        :meth:`from_lineage` gives back a result whose :meth:`explain` is the
+        same, without the ledger or the factor library.
+        """
+        meta = {
+            "format": LINEAGE_FORMAT,
+            "boundary": self.boundary,
+            "gwp": self.gwp,
+            "options": self.options,
+            "inputs_hash": self.inputs_hash,
+            "factor_version": self.factor_version,
+            "code_version": self.code_version,
+            "entities": [e.as_dict() for e in self.tree.entities.values()],
+            "gwp_factors": [_selection_json(s) for s in self.gwp_factors],
+            "coefficients": {
+                str(k): {
+                    "values": c.values,
+                    "factors": [[role, _selection_json(sel)] for role, sel in c.factors],
+                    "notes": c.notes,
+                }
+                for k, c in self.coefficients.items()
+            },
+        }
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("meta.json", json.dumps(meta, ensure_ascii=False, default=str))
+            frames = dict(zip(_FRAMES, self._frames(), strict=True))
+            for name, frame in frames.items():
+                part = io.BytesIO()
+                frame.write_ipc(part, compression="zstd")
+                zf.writestr(f"{name}.arrow", part.getvalue())
+        return buf.getvalue()
+
+    def _frames(self) -> tuple[pl.DataFrame, ...]:
+        return (self._values, self.rows, self.coef_frame, self.per_source, self.own)
+
+    @classmethod
+    def from_lineage(cls, data: bytes) -> RunResult:
+        """A result rebuilt from :meth:`to_lineage`'s bytes; CalcError if unreadable."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                meta = json.loads(zf.read("meta.json"))
+                if meta.get("format") != LINEAGE_FORMAT:
+                    raise CalcError(
+                        f"stored lineage format {meta.get('format')!r} is not {LINEAGE_FORMAT}"
+                    )
+                frames = {n: pl.read_ipc(io.BytesIO(zf.read(f"{n}.arrow"))) for n in _FRAMES}
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise CalcError(f"stored lineage cannot be read: {exc}") from None
+        entities = [_entity(d) for d in meta["entities"]]
+        boundary: Boundary = meta["boundary"]
+        coefficients = {
+            int(k): Coefficients(
+                values={c: float(v) for c, v in c_json["values"].items()},
+                factors=[(role, _selection(sel)) for role, sel in c_json["factors"]],
+                notes=list(c_json["notes"]),
+            )
+            for k, c_json in meta["coefficients"].items()
+        }
+        g4, g2 = (_selection(s) for s in meta["gwp_factors"])
+        return cls(
+            values=frames["values"],
+            rows=frames["rows"],
+            coef_frame=frames["coef_frame"],
+            per_source=frames["per_source"],
+            own=frames["own"],
+            coefficients=coefficients,
+            tree=build_tree(entities, boundary),
+            boundary=boundary,
+            gwp=meta["gwp"],
+            gwp_factors=(g4, g2),
+            options=meta["options"],
+            inputs_hash=meta["inputs_hash"],
+            factor_version=meta["factor_version"],
+            code_version=meta["code_version"],
+        )
+
     def __repr__(self) -> str:
         return (
             f"RunResult(boundary={self.boundary!r}, gwp={self.gwp!r}, "
             f"values={self._values.height}, inputs_hash={self.inputs_hash[:12]!r})"
         )
+
+
+def _selection_json(sel: Selection) -> dict[str, Any]:
+    return {"factor": asdict(sel.factor), "reason": sel.reason}
+
+
+def _selection(data: dict[str, Any]) -> Selection:
+    return Selection(Factor(**data["factor"]), data["reason"])
+
+
+def _entity(data: dict[str, Any]) -> Entity:
+    from datetime import date
+
+    d = dict(data)
+    for key in ("included_from", "included_to"):
+        d[key] = date.fromisoformat(d[key]) if d[key] else None
+    return Entity(**d)

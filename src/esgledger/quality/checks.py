@@ -6,6 +6,8 @@ The checks (their names appear in each finding's ``check``):
   the configured required indicators) is absent this year;
 - ``yoy_change``: an annual value moved by more than the threshold (±30 % by
   default) from the year before; a comment on the observation explains it.
+  Each entity's value for a year is the one the engine consolidates
+  (:mod:`esgledger.calc.yearvalue`: prorated by its inclusion window);
   Checked per entity and for the sum of all entities' own rows under each
   root of the tree (the group view, where a drop shared by every entity shows);
 - ``monthly_vs_annual``: monthly rows that do not add up to the annual row;
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from esgledger.calc.formula import Definition, Value, evaluate
+from esgledger.calc.yearvalue import FAR_FUTURE, FAR_PAST, inclusion_windows, year_values
 from esgledger.catalog.factors import FactorSet
 from esgledger.catalog.indicators import Indicator
 from esgledger.errors import EsgError
@@ -137,8 +140,13 @@ class _Data:
         self.monthly: dict[tuple[str, str, int], dict[int, Observation]] = defaultdict(dict)
         self.reported: dict[tuple[str, int], set[str]] = defaultdict(set)
         self.bad: list[Observation] = []
+        self.windows = inclusion_windows(entities.values())
+        rows = list(observations)
+        summable = {c for c, ind in indicators.items() if ind.aggregation == "sum"}
+        # each entity's value for a year: the engine's rule (calc.yearvalue)
+        self.values = year_values(rows, self.windows, summable)
         parsed: dict[str, tuple[Period, str] | None] = {}
-        for obs in observations:
+        for obs in rows:
             if obs.period not in parsed:
                 try:
                     one = Period.parse(obs.period)
@@ -161,12 +169,11 @@ class _Data:
         self.entity_codes = sorted(set(entities) | {e for (e, _y) in self.reported})
 
     def overlaps(self, entity: str, start: date, end: date) -> bool:
-        ent = self.entities.get(entity)
-        if ent is None:
+        """Whether ``entity``'s inclusion window (its ancestors' included) meets start..end."""
+        window = self.windows.get(entity)
+        if window is None:
             return True
-        if ent.included_from and end < ent.included_from:
-            return False
-        return not (ent.included_to and start > ent.included_to)
+        return not (end < window[0] or start > window[1])
 
     def included(self, entity: str, period: Period) -> bool:
         """Whether ``entity`` is included on at least one day of ``period`` (cached)."""
@@ -184,18 +191,26 @@ class _Data:
         return self._months[key]
 
     def window_text(self, entity: str) -> str:
-        ent = self.entities.get(entity)
-        if ent is None or (ent.included_from is None and ent.included_to is None):
+        window = self.windows.get(entity)
+        if window is None or window == (FAR_PAST, FAR_FUTURE):
             return ""
-        lo = ent.included_from.isoformat() if ent.included_from else "the start"
-        hi = ent.included_to.isoformat() if ent.included_to else "open-ended"
+        lo = window[0].isoformat() if window[0] != FAR_PAST else "the start"
+        hi = window[1].isoformat() if window[1] != FAR_FUTURE else "open-ended"
         return f"included from {lo} to {hi}"
 
     def year_value(self, entity: str, indicator: str, year: int) -> _YearValue | None:
-        """The annual row, or the sum of a complete set of months (summable indicators)."""
+        """The entity's value for the year (:func:`~esgledger.calc.yearvalue.year_values`:
+        prorated by its inclusion window, as consolidated), from its annual row or from
+        a complete set of the months it is included in (summable indicators)."""
+        found = self.values.get((indicator, entity, year))
+        if found is None:
+            return None
         obs = self.annual.get((entity, indicator, year))
         if obs is not None:
-            return _YearValue(obs.value, obs.unit, obs.comment.strip(), "annual row")
+            source = "annual row" + (
+                f" x {found.fraction:.4g} (inclusion window)" if found.prorated else ""
+            )
+            return _YearValue(found.value, found.unit, obs.comment.strip(), source)
         months = self.monthly.get((entity, indicator, year))
         ind = self.indicators.get(indicator)
         if not months or ind is None or ind.aggregation != "sum":
@@ -203,10 +218,8 @@ class _Data:
         expected = self.included_months(entity, year)
         if not expected or not expected <= set(months):
             return None
-        unit = next(iter(months.values())).unit
-        total = math.fsum(convert(o.value, o.unit, unit) for o in months.values())
         comment = "; ".join(o.comment.strip() for o in months.values() if o.comment.strip())
-        return _YearValue(total, unit, comment, f"sum of {len(months)} months")
+        return _YearValue(found.value, found.unit, comment, f"sum of {len(months)} months")
 
 
 def _numeric(ind: Indicator | None) -> bool:
