@@ -19,7 +19,10 @@ The checks (their names appear in each finding's ``check``):
 - ``out_of_range``: a value outside the indicator's allowed range, or not finite;
 - ``outside_window``: data for a period in which the entity is not included;
 - ``unknown_indicator`` / ``unknown_entity``: rows the catalogue or the tree
-  does not know.
+  does not know;
+- ``reported_vs_computed``, ``no_region``, ``factor_fallback``: how figures are
+  computed (:mod:`esgledger.quality.methodology`; the first needs the computed
+  figures, the last the factor library).
 
 Nothing here opens a database or a file.
 """
@@ -36,6 +39,7 @@ from datetime import date
 
 from esgledger.calc.formula import Definition, Value, evaluate
 from esgledger.calc.yearvalue import FAR_FUTURE, FAR_PAST, inclusion_windows, year_values
+from esgledger.catalog.factors import FactorSet
 from esgledger.catalog.indicators import Indicator
 from esgledger.errors import EsgError
 from esgledger.model import Entity, Observation, Period
@@ -45,6 +49,14 @@ from esgledger.quality.findings import (
     apply_acknowledgements,
     make_finding,
     sort_findings,
+)
+from esgledger.quality.methodology import (
+    RECONCILED,
+    ReportedValue,
+    check_factor_fallbacks,
+    check_no_region,
+    check_reported_vs_computed,
+    electricity_years,
 )
 from esgledger.quality.rules import DEFAULT_PEER_METRICS, PART_OF, SUM_OF
 from esgledger.units import convert
@@ -63,6 +75,9 @@ CHECKS: tuple[str, ...] = (
     "outside_window",
     "unknown_indicator",
     "unknown_entity",
+    "reported_vs_computed",
+    "no_region",
+    "factor_fallback",
 )
 
 # 0.6745 = the 0.75 quantile of the standard normal, so that MAD/0.6745 estimates σ
@@ -85,6 +100,8 @@ class CheckConfig:
     )
     z_limit: float = 3.5
     min_peers: int = 5
+    #: reported-vs-computed tolerance, a fraction of the larger figure (1 %)
+    reconcile_tolerance: float = 0.01
 
 
 def _fmt(x: float) -> str:
@@ -559,6 +576,37 @@ def _check_peers(data: _Data, config: CheckConfig) -> Iterable[Finding]:
                     )
 
 
+def _check_methodology(
+    data: _Data,
+    cfg: CheckConfig,
+    computed: Mapping[tuple[str, str, int], tuple[float, str]] | None,
+    factors: FactorSet | None,
+    basis: str,
+) -> Iterable[Finding]:
+    ents = list(data.entities.values())
+    keys = [
+        (e, ind, y)
+        for (e, y), inds in data.reported.items()
+        for ind in inds
+        if data.overlaps(e, date(y, 1, 1), date(y, 12, 31))
+    ]
+    elec = electricity_years(keys)
+    yield from check_no_region(ents, elec)
+    if factors is not None:
+        yield from check_factor_fallbacks(ents, elec, factors)
+    if computed is not None:
+        reported = []
+        for entity, ind, year in keys:
+            if ind not in RECONCILED:
+                continue
+            got = data.year_value(entity, ind, year)
+            if got is not None:
+                reported.append(ReportedValue(entity, ind, year, got.value, got.unit))
+        yield from check_reported_vs_computed(
+            reported, computed, tolerance=cfg.reconcile_tolerance, basis=basis
+        )
+
+
 def run_checks(
     observations: Iterable[Observation],
     entities: Iterable[Entity],
@@ -568,6 +616,9 @@ def run_checks(
     config: CheckConfig | None = None,
     acknowledged: Mapping[str, str] | None = None,
     fingerprints: Mapping[str, str] | None = None,
+    computed: Mapping[tuple[str, str, int], tuple[float, str]] | None = None,
+    factors: FactorSet | None = None,
+    computed_basis: str = "operational control",
 ) -> list[Finding]:
     """Run every check and return the findings, errors first.
 
@@ -575,6 +626,9 @@ def run_checks(
     still read for comparisons); ``acknowledged`` maps finding ids to the
     reason a reviewer gave, ``fingerprints`` to the finding's fingerprint at
     that time (a finding whose values changed since is open again).
+    ``computed`` ((entity, metric, year) → (value,
+    unit), on ``computed_basis``) enables ``reported_vs_computed``; ``factors``
+    enables ``factor_fallback``.
     """
     cfg = config or CheckConfig()
     entity_map = {e.code: e for e in entities}
@@ -588,6 +642,7 @@ def run_checks(
     found += _check_part_whole(data)
     found += _check_sums(data, cfg.tolerance)
     found += _check_peers(data, cfg)
+    found += _check_methodology(data, cfg, computed, factors, computed_basis)
     if years is not None:
         wanted = set(years)
         found = [f for f in found if f.year in wanted]

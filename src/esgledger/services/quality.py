@@ -79,6 +79,9 @@ def ledger_findings(
             hint="list them with: esgledger indicators",
         )
     config = CheckConfig(threshold=threshold, required=tuple(required))
+    from esgledger.services.calc import ledger_factors
+
+    factors = ledger_factors(ledger)
     return run_checks(
         ledger.observations(),
         ledger.entities(),
@@ -86,7 +89,29 @@ def ledger_findings(
         config=config,
         acknowledged=acknowledgements(ledger),
         fingerprints=acknowledged_fingerprints(ledger),
+        computed=_computed_totals(ledger),
+        factors=factors,
+        computed_basis="operational control",
     )
+
+
+def _computed_totals(ledger: Ledger) -> dict[tuple[str, str, int], tuple[float, str]] | None:
+    """(entity, metric, year) → (value, unit) of the metrics published totals are checked
+    against, on the operational-control boundary; None when the run cannot be computed
+    (the calculation reports why)."""
+    from esgledger.quality.methodology import RECONCILED
+    from esgledger.services.calc import compute_ledger
+
+    try:
+        run = compute_ledger(ledger)
+    except EsgError:
+        return None
+    wanted = set(RECONCILED.values())
+    out: dict[tuple[str, str, int], tuple[float, str]] = {}
+    for mv in run.values:
+        if mv.metric in wanted and mv.value is not None and mv.period.isdigit():
+            out[(mv.entity, mv.metric, int(mv.period))] = (mv.value, mv.unit)
+    return out
 
 
 def select_findings(
