@@ -24,6 +24,21 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("."))
     secret_key: str | None = None
     actor: str = Field(default="cli")
+    #: where evidence files are stored (default: ``<data_dir>/evidence``)
+    evidence_dir: Path | None = None
+    #: the largest evidence file accepted, in bytes
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    #: SMTP for the outbox (reminders, rejection notices, digests); empty: not sent
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "esgledger@localhost"
+    #: a user without an e-mail address of their own gets ``username@mail_domain``
+    mail_domain: str = ""
+    #: the portal's address, for links in e-mails
+    public_url: str = "http://127.0.0.1:8000"
 
     def require_secret_key(self) -> str:
         """The web app's signing key; refuses a missing or well-known value."""

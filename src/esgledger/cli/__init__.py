@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "esgledger.cli.report",
     "esgledger.cli.coverage",
     "esgledger.cli.quality",
+    "esgledger.cli.outbox",
 )
 _registered = False
 
