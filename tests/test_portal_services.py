@@ -27,6 +27,14 @@ def seeded(ledger, tmp_path, monkeypatch):
 
 
 def _open(ledger):
+    from esgledger.services import identity
+    from esgledger.services.context import Context, Principal
+
+    admin = Context(ledger, Principal.local_admin())
+    for name, role, entity in (("alice", "submitter", "A"), ("rita", "reviewer", "A")):
+        identity.add_user(admin, name, role=role, entities=[entity])
+    for name, role, entity in (("bob", "submitter", "B"), ("rob", "reviewer", "B")):
+        identity.add_user(admin, name, role=role, entities=[entity])
     mgr = ctx_of(ledger, "mgr", ("*", "manager"))
     return mgr, campaigns.open_campaign(
         mgr,
@@ -304,3 +312,24 @@ def test_outbox_is_sent_over_smtp(seeded, monkeypatch) -> None:
         assert outbox.send_pending(mgr).sent == 0  # nothing sent twice
     finally:
         ctl.stop()
+
+
+def test_locked_period_changes_are_restatement_requests(seeded) -> None:
+    from esgledger.errors import LockedError
+    from esgledger.services import workflow
+
+    _, c = _open(seeded)
+    alice = ctx_of(seeded, "alice", ("A", "submitter"))
+    rita = ctx_of(seeded, "rita", ("A", "reviewer"))
+    mgr = ctx_of(seeded, "mgr", ("*", "manager"))
+    entry.save_values(alice, "A", [EntryValue("2025", "water.fresh", "5100", "m3")])
+    entry.submit_values(alice, c.id, "A")
+    workflow.review(rita, "A", "2025")
+    workflow.approve(mgr, "A", "2025")
+    assert entry.is_locked(alice, "A", "2025")
+    with pytest.raises(LockedError):
+        entry.save_values(alice, "A", [EntryValue("2025", "water.fresh", "5200", "m3")])
+    entry.save_values(
+        alice, "A", [EntryValue("2025", "water.fresh", "5200", "m3")], reason="meter recalibrated"
+    )
+    assert [o.raw_value for o in workflow.restatements(mgr, "A")] == ["5200"]

@@ -7,14 +7,11 @@ nothing new.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from esgledger.cli.app import app, console, emit_json, state
-
-if TYPE_CHECKING:
-    from esgledger.services.context import Context
+from esgledger.cli.app import app, console, emit_json, open_context
 
 __all__ = ["outbox_app"]
 
@@ -28,13 +25,6 @@ app.add_typer(outbox_app, name="outbox")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
-def _ctx() -> Context:
-    from esgledger.services.context import Context, Principal
-    from esgledger.store.ledger import Ledger
-
-    return Context(Ledger.open(state.db), Principal.local_admin())
-
-
 @outbox_app.command("queue")
 def queue_cmd(
     days: Annotated[
@@ -45,14 +35,11 @@ def queue_cmd(
     """Queue due-date and overdue reminders and the daily digest (idempotent per day)."""
     from esgledger.services.outbox import queue_digests, queue_reminders
 
-    ctx = _ctx()
-    try:
+    with open_context() as ctx:
         out = {
             "reminders": queue_reminders(ctx, days_before=days),
             "digests": queue_digests(ctx),
         }
-    finally:
-        ctx.ledger.close()
     if as_json:
         emit_json(out)
     else:
@@ -64,11 +51,8 @@ def send_cmd(as_json: JsonOpt = False) -> None:
     """Send queued messages over SMTP (ESGLEDGER_SMTP_HOST, ESGLEDGER_SMTP_PORT)."""
     from esgledger.services.outbox import send_pending
 
-    ctx = _ctx()
-    try:
+    with open_context() as ctx:
         report = send_pending(ctx)
-    finally:
-        ctx.ledger.close()
     if as_json:
         emit_json(report.as_dict())
     else:
@@ -80,11 +64,8 @@ def list_cmd(as_json: JsonOpt = False) -> None:
     """List the newest queued and sent messages."""
     from esgledger.services.outbox import list_outbox
 
-    ctx = _ctx()
-    try:
+    with open_context() as ctx:
         msgs = list_outbox(ctx)
-    finally:
-        ctx.ledger.close()
     rows = [
         {
             "id": m.id,

@@ -22,6 +22,7 @@ from esgledger.catalog.frameworks import FRAMEWORKS, expand_codes, load_mappings
 from esgledger.catalog.indicators import Indicator, load_indicators
 from esgledger.errors import InputError, NotFoundError, Problem
 from esgledger.model import Period
+from esgledger.services import workflow
 from esgledger.services.authz import allowed, authorize
 from esgledger.services.context import Context
 from esgledger.store import campaigns as repo
@@ -44,9 +45,6 @@ __all__ = [
     "set_closed",
     "topics",
 ]
-
-REJECT_ACTIONS = ("status.reject", "workflow.reject")
-
 
 @dataclass(frozen=True)
 class AssignmentInput:
@@ -323,36 +321,16 @@ def set_closed(ctx: Context, campaign_id: int, closed: bool = True) -> Campaign:
 
 
 def rejected_keys(ctx: Context, entity: str, year: str) -> dict[tuple[str, str], str]:
-    """(period, indicator) → reason of values rejected and not yet changed since.
-
-    Read from the audit trail: a reject event (its payload names the entity,
-    the period and optionally the indicator or ids) marks the draft values of
-    its scope; any later version of a value clears the mark.
-    """
-    out: dict[tuple[str, str], str] = {}
+    """(period, indicator) → reason, for the entity's values of ``year`` rejected and not
+    changed since (the rejected version is still the current draft)."""
     current = {
         (o.period, o.indicator): o for o in ctx.ledger.observations(entity=entity, year=int(year))
     }
-    for action in REJECT_ACTIONS:
-        for ev in ctx.ledger.audit_events(action=action):
-            pl = ev.payload if isinstance(ev.payload, dict) else {}
-            if pl.get("entity") not in (entity, None):
-                continue
-            per = str(pl.get("period", ""))
-            if per[:4] != year:
-                continue
-            ids = set(pl.get("ids") or [])
-            ind = pl.get("indicator")
-            for key, o in current.items():
-                if o.status != "draft":
-                    continue
-                if ids and o.id not in ids:
-                    continue
-                if ind and o.indicator != ind:
-                    continue
-                if not (o.period == per or o.period.startswith(per + "-") or per == o.period):
-                    continue
-                out[key] = str(pl.get("reason", ""))
+    out: dict[tuple[str, str], str] = {}
+    for r in workflow.rejections(ctx, entity, year):
+        o = current.get((r.period, r.indicator))
+        if o is not None and o.status == "draft" and o.version == r.version:
+            out[(r.period, r.indicator)] = r.reason
     return out
 
 

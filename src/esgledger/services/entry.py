@@ -18,6 +18,7 @@ from esgledger.intake.collection import unit_choices
 from esgledger.intake.tables import Table
 from esgledger.intake.validate import ObservationChecker
 from esgledger.model import ImportBatch, ImportResult, Observation, Period
+from esgledger.services import observations, workflow
 from esgledger.services.authz import authorize
 from esgledger.services.campaigns import expected_periods, get_campaign, rejected_keys
 from esgledger.services.context import Context
@@ -32,6 +33,8 @@ __all__ = [
     "EntryValue",
     "check_value",
     "entry_form",
+    "indicator_catalogue",
+    "is_locked",
     "last_year_values",
     "save_values",
     "submit_values",
@@ -126,6 +129,11 @@ class Check:
             "swing": self.swing,
             "needs_comment": self.needs_comment,
         }
+
+
+def indicator_catalogue() -> dict[str, Indicator]:
+    """The indicator catalogue by code (names and units for display)."""
+    return load_indicators()
 
 
 def swing(value: float, last: float | None) -> float | None:
@@ -246,15 +254,32 @@ def check_value(
     return Check(True, (), o.value, o.unit, last, s, needs)
 
 
-def save_values(ctx: Context, entity: str, values: Sequence[EntryValue]) -> ImportResult:
-    """Save the typed values as drafts (all or nothing; empty values are left out)."""
+def save_values(
+    ctx: Context, entity: str, values: Sequence[EntryValue], *, reason: str | None = None
+) -> ImportResult:
+    """Save the typed values as drafts (all or nothing; empty values are left out).
+
+    Problems name ``values[i].<column>`` with ``i`` the index in ``values``
+    after empty values are left out. ``reason`` makes changes to a locked
+    period restatements.
+    """
     authorize(ctx, "data.enter", entity)
     filled = [v for v in values if v.value.strip()]
+    if not filled:
+        return ImportResult()
     obs, problems = _check(ctx, entity, filled)
     if problems:
         raise InputError(problems, what="form")
     batch = ImportBatch(entities=(), observations=tuple(obs), files=(_FILE,))
-    return ctx.ledger.import_batch(batch, actor=ctx.actor)
+    return observations.import_batch(ctx, batch, reason=reason)
+
+
+def is_locked(ctx: Context, entity: str, year: str) -> bool:
+    """Whether the entity's year (or the whole group's) is locked."""
+    return any(
+        lk.entity in (entity, "*") and (lk.period == year or lk.period.startswith(year + "-"))
+        for lk in workflow.locks(ctx)
+    )
 
 
 def swing_problems(
@@ -293,6 +318,4 @@ def submit_values(ctx: Context, campaign_id: int, entity: str) -> int:
     problems = swing_problems(ctx, entity, c.period)
     if problems:
         raise InputError(problems, what="submission")
-    from esgledger.store.workflow import submit
-
-    return submit(ctx.ledger, period=c.period, entity=entity, actor=ctx.actor).changed
+    return workflow.submit(ctx, entity, c.period).changed

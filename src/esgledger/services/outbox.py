@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
 
-from esgledger.errors import ConfigError
+from esgledger.errors import ConfigError, EsgError
+from esgledger.services import identity
 from esgledger.services.authz import authorize
 from esgledger.services.campaigns import my_tasks, progress
-from esgledger.services.context import Context, Principal
+from esgledger.services.context import Context
 from esgledger.settings import Settings, load_settings
 from esgledger.store import campaigns as campaign_repo
 from esgledger.store import outbox as repo
@@ -148,7 +149,11 @@ def queue_digests(ctx: Context, *, today: date | None = None) -> int:
                 users |= {a.owner, a.reviewer}
     queued = 0
     for user in sorted(users):
-        tasks = my_tasks(Context(ctx.ledger, Principal(user), ctx.clock))
+        try:
+            principal = identity.principal_for(ctx.ledger, user)
+        except EsgError:  # not a user (any more), or disabled: no digest
+            continue
+        tasks = my_tasks(Context(ctx.ledger, principal, ctx.clock))
         lines = []
         for t in tasks:
             if t.waiting == 0 and not t.overdue:
@@ -204,14 +209,14 @@ def send_pending(ctx: Context, *, settings: Settings | None = None, limit: int =
             if cfg.smtp_starttls:
                 smtp.starttls()
             if cfg.smtp_user:
-                smtp.login(cfg.smtp_user, cfg.smtp_password)
+                smtp.login(cfg.smtp_user, cfg.smtp_password or "")
             for msg in batch:
                 error = ""
                 if not msg.address:
                     error = "the user has no e-mail address (set ESGLEDGER_MAIL_DOMAIN)"
                 else:
                     email = EmailMessage()
-                    email["From"] = cfg.mail_from
+                    email["From"] = cfg.smtp_from
                     email["To"] = msg.address
                     email["Subject"] = msg.subject
                     email.set_content(msg.body)

@@ -1,7 +1,7 @@
 """Portal: collection campaigns, assignments, evidence, comments, the e-mail outbox.
 
 Revision ID: 0009_portal_ui
-Revises: 0003_assess
+Revises: 0004_identity (the integrator re-chains)
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_portal_ui"
-down_revision = "0003_assess"
+down_revision = "0004_identity"
 branch_labels = None
 depends_on = None
 
