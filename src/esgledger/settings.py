@@ -27,6 +27,21 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("."))
     secret_key: str | None = None
     actor: str = Field(default="cli")
+    #: where evidence files are stored (content-addressed); default: ``<data_dir>/evidence``
+    evidence_dir: Path | None = None
+    #: the largest evidence file accepted, in bytes
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    #: outgoing mail for reminders; no host: messages stay in the outbox
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "esgledger@localhost"
+    smtp_starttls: bool = False
+    #: a user without an e-mail address of their own gets ``username@mail_domain``
+    mail_domain: str = ""
+    #: the portal's address, for links in e-mails
+    public_url: str = "http://127.0.0.1:8000"
 
     # -- the web portal (``esgledger serve``) --
     #: the demo ledger: a fixed, public signing key is allowed (never in production)

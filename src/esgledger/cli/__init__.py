@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "esgledger.cli.quality",
     "esgledger.cli.workflow",
     "esgledger.cli.users",
+    "esgledger.cli.outbox",
     "esgledger.cli.serve",
 )
 _registered = False
