@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_portal_ui"
-down_revision = "0004_identity"
+down_revision = "0008_portal"
 branch_labels = None
 depends_on = None
 
