@@ -34,6 +34,8 @@ COMMAND_MODULES = (
     "esgledger.cli.workflow",
     "esgledger.cli.users",
     "esgledger.cli.energy",
+    "esgledger.cli.outbox",
+    "esgledger.cli.serve",
 )
 _registered = False
 

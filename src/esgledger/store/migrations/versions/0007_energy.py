@@ -1,7 +1,7 @@
 """Energy management: meters, readings (partitioned by month on PostgreSQL), rollups, alerts.
 
 Revision ID: 0007_energy
-Revises: 0004_identity (this branch merged h8core)
+Revises: 0009_portal_ui (this branch merged h8core and h9api)
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_energy"
-down_revision = "0004_identity"  # re-chained by the integrator
+down_revision = "0009_portal_ui"  # re-chained by the integrator
 branch_labels = None
 depends_on = None
 
