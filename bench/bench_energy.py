@@ -4,6 +4,8 @@ Cases (each in its own subprocess, so peak memory ``ru_maxrss`` is its own):
 
 - ``copy``: a bare ``COPY`` of the readings CSV into an unindexed PostgreSQL
   table (meter text, ts timestamptz, value float8): the yardstick;
+- ``copy_pk``: the same COPY into a table shaped like ``meter_readings``
+  (monthly partitions, primary key (meter, ts)): what the key alone costs;
 - ``pg``: ``readings.import_readings`` of the same file into a fresh
   PostgreSQL ledger (streamed in chunks, deltas, monthly partitions, COPY,
   idempotency checks, incremental rollups);
@@ -118,7 +120,7 @@ def _ledger_with_meters(url: str, meters: int):  # type: ignore[no-untyped-def]
     return ledger, ctx
 
 
-def case_copy(csv_path: Path) -> dict[str, float]:
+def case_copy(csv_path: Path, *, keyed: bool = False) -> dict[str, float]:
     import psycopg
 
     schema = f"bench_copy_{uuid.uuid4().hex[:8]}"
@@ -127,7 +129,20 @@ def case_copy(csv_path: Path) -> dict[str, float]:
         dsn = url.replace("postgresql+psycopg://", "postgresql://")
         with psycopg.connect(dsn) as conn:
             conn.execute("SET TIME ZONE 'Asia/Shanghai'")
-            conn.execute("CREATE TABLE raw (meter text, ts timestamptz, value float8)")
+            if keyed:  # the readings table's own shape: monthly partitions and primary key
+                conn.execute(
+                    "CREATE TABLE raw (meter varchar(64), ts timestamptz, value float8, "
+                    "PRIMARY KEY (meter, ts)) PARTITION BY RANGE (ts)"
+                )
+                for m in range(0, 14):
+                    y, mo = 2023 + (m + 11) // 12, (m + 11) % 12 + 1
+                    ny, nmo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+                    conn.execute(
+                        f"CREATE TABLE raw_{m} PARTITION OF raw FOR VALUES FROM "
+                        f"('{y}-{mo:02d}-01 00:00+00') TO ('{ny}-{nmo:02d}-01 00:00+00')"
+                    )
+            else:
+                conn.execute("CREATE TABLE raw (meter text, ts timestamptz, value float8)")
             t = time.perf_counter()
             with (
                 conn.cursor() as cur,
@@ -295,7 +310,7 @@ def main() -> None:
     ap.add_argument("--rate", type=int, default=5000)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--smoke", action="store_true", help="5 meters x 3 days, MQTT 200/s for 2 s")
-    ap.add_argument("--cases", default="copy,pg,sqlite,mqtt")
+    ap.add_argument("--cases", default="copy,copy_pk,pg,sqlite,mqtt")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--csv", help=argparse.SUPPRESS)
     ap.add_argument("--tmp", help=argparse.SUPPRESS)
@@ -304,8 +319,8 @@ def main() -> None:
         a.meters, a.days, a.rate, a.seconds = 5, 3, 200, 2
     if a.case:  # inside a case subprocess
         csv_path = Path(a.csv) if a.csv else Path()
-        if a.case == "copy":
-            out = case_copy(csv_path)
+        if a.case in ("copy", "copy_pk"):
+            out = case_copy(csv_path, keyed=a.case == "copy_pk")
         elif a.case in ("pg", "sqlite"):
             out = case_import(csv_path, a.meters, a.case, Path(a.tmp))
         else:
@@ -331,6 +346,9 @@ def main() -> None:
     if "copy" in results and "pg" in results:
         ratio = results["pg"]["seconds"] / results["copy"]["seconds"]
         print(f"PostgreSQL import / bare COPY = {ratio:.2f} (target ≤ 2)")
+    if "copy_pk" in results and "copy" in results:
+        keyed = results["copy_pk"]["seconds"] / results["copy"]["seconds"]
+        print(f"COPY into the partitioned, keyed table / bare COPY = {keyed:.2f}")
     if "mqtt" in results:
         r = results["mqtt"]
         ok = r["stored"] == r["messages"] == r["rollup_readings"]

@@ -186,3 +186,15 @@ def test_permissions(ledger):
         readings.ingest_frame(outsider, batch([("I", "2025-03-01 00:30", "1")]), source="api")
     assert meters.list_meters(outsider) == []
     assert NOW.year == 2025
+
+
+def test_meter_export_and_import_round_trip_with_formula_text(ledger, tmp_path):
+    ctx = setup(ledger)
+    meters.add_meter(
+        ctx, {"code": "F", "entity": "PLANT", "carrier": ELEC, "unit": "kWh", "name": "=1+1"}
+    )
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"m{suffix}"
+        assert meters.export_meters(ctx, path) == 3
+        assert meters.import_meters(ctx, path) == (0, 0, 3)
+    assert {m.code: m.name for m in meters.list_meters(ctx)}["F"] == "=1+1"

@@ -117,6 +117,14 @@ def _print_summary(data: dict[str, Any]) -> None:
     if "runs" in extras:
         runs = ", ".join(f"{b} #{r}" for b, r in extras["runs"].items())
         console.print(f"calculation runs stored: {runs} (see: esgledger explain)")
+    if "energy" in extras:
+        e = extras["energy"]
+        console.print(
+            f"energy (synthetic meters): {len(e['meters'])} meters, "
+            f"{e['readings_stored']} readings stored ({e['readings_already_stored']} already); "
+            f"alerts: {'; '.join(e['alerts']) or 'none'}",
+            markup=False,
+        )
     for path in extras.get("report", []):
         console.print(f"report: {path}", markup=False, soft_wrap=True)
     console.print(

@@ -177,30 +177,32 @@ def prepare(
     frame = frame.filter(~bad_v)
 
     # the same meter and time twice: one reading, or a conflict
-    frame = frame.sort("row")
-    first = frame.group_by(["meter", "ts"], maintain_order=True).agg(
-        pl.col("v").first().alias("_v0"), pl.col("row").first().alias("_r0")
-    )
-    frame = frame.join(first, on=["meter", "ts"], how="left")
-    dup = pl.col("row") != pl.col("_r0")
-    conflict = dup & (pl.col("v") != pl.col("_v0"))
-    rejects.append(
-        _reject(
-            frame.filter(conflict),
-            "value",
-            pl.concat_str(
-                [
-                    pl.lit("the value given on row "),
-                    _text(pl.col("_r0")),
-                    pl.lit(" ("),
-                    _text(pl.col("_v0")),
-                    pl.lit(") for the same meter and time"),
-                ]
-            ),
+    duplicates = 0
+    if frame.select(pl.struct("meter", "ts").is_duplicated().any()).item():
+        frame = frame.sort("row")
+        first = frame.group_by(["meter", "ts"], maintain_order=True).agg(
+            pl.col("v").first().alias("_v0"), pl.col("row").first().alias("_r0")
         )
-    )
-    duplicates = frame.filter(dup & ~conflict).height
-    frame = frame.filter(~dup)
+        frame = frame.join(first, on=["meter", "ts"], how="left")
+        dup = pl.col("row") != pl.col("_r0")
+        conflict = dup & (pl.col("v") != pl.col("_v0"))
+        rejects.append(
+            _reject(
+                frame.filter(conflict),
+                "value",
+                pl.concat_str(
+                    [
+                        pl.lit("the value given on row "),
+                        _text(pl.col("_r0")),
+                        pl.lit(" ("),
+                        _text(pl.col("_v0")),
+                        pl.lit(") for the same meter and time"),
+                    ]
+                ),
+            )
+        )
+        duplicates = frame.filter(dup & ~conflict).height
+        frame = frame.filter(~dup).drop("_v0", "_r0")
 
     kinds = {m.code: m.kind for m in meters.values()}
     mults = {m.code: m.multiplier for m in meters.values()}

@@ -73,6 +73,13 @@ def add_meter(ctx: Context, cells: Mapping[str, str]) -> Meter:
 
 
 def _file_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    from esgledger.spreadsheet import restore
+
+    for number, cells in _raw_rows(path):
+        yield number, {k: restore(v or "") for k, v in cells.items()}
+
+
+def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     if path.suffix.lower() == ".xlsx":
         from esgledger.intake.xlsx import Workbook
 
@@ -127,7 +134,9 @@ def export_meters(ctx: Context, path: str | Path, entity: str | None = None) -> 
     """Write the registry as CSV or XLSX (by the suffix); return the number of meters."""
     found = list_meters(ctx, entity)
     p = Path(path)
-    rows = [m.as_row() for m in found]
+    from esgledger.spreadsheet import neutralise
+
+    rows = [{k: neutralise(v) for k, v in m.as_row().items()} for m in found]
     if p.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 

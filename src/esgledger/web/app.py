@@ -83,6 +83,9 @@ def create_app(settings: Settings | None = None, *, ledger: Any = None) -> FastA
     app.include_router(signin.page_router)
     app.include_router(signin.api_router)
     app.include_router(api.router)
+    from esgledger.web.api import readings as readings_api
+
+    app.include_router(readings_api.router)
     app.include_router(pages.router)
     apidocs.install(app)
     if STATIC_DIR.is_dir():

@@ -1,7 +1,7 @@
 """Energy management: meters, readings (partitioned by month on PostgreSQL), rollups, alerts.
 
 Revision ID: 0007_energy
-Revises: 0004_identity (this branch merged h8core)
+Revises: 0009_portal_ui (this branch merged h8core and h9api)
 Create Date: 2026-12-03
 """
 
