@@ -46,6 +46,7 @@ __all__ = [
     "topics",
 ]
 
+
 @dataclass(frozen=True)
 class AssignmentInput:
     """One entity's row of the campaign form."""
