@@ -96,7 +96,14 @@ class Recorder:
         self, client: httpx.AsyncClient, step: str, method: str, url: str, ok: int, **kw: object
     ) -> httpx.Response:
         t0 = time.perf_counter()
-        r = await client.request(method, url, **kw)  # type: ignore[arg-type]
+        try:
+            r = await client.request(method, url, **kw)  # type: ignore[arg-type]
+        except httpx.HTTPError as exc:
+            self.times.setdefault(step, []).append(time.perf_counter() - t0)
+            self.errors.append(f"{step} {method} {url}: {type(exc).__name__} {exc}")
+            return httpx.Response(
+                599, json={}, request=httpx.Request(method, base_of(client) + url)
+            )
         self.times.setdefault(step, []).append(time.perf_counter() - t0)
         if r.status_code != ok:
             self.errors.append(f"{step} {method} {url}: {r.status_code} {r.text[:120]}")
@@ -148,6 +155,10 @@ async def _submitter(
             json={"entity": entity, "period": PERIOD},
             headers=csrf,
         )
+
+
+def base_of(client: httpx.AsyncClient) -> str:
+    return str(client.base_url).rstrip("/")
 
 
 def _pct(xs: list[float], q: float) -> float:
