@@ -29,6 +29,8 @@ system-deps:
 
 demo: system-deps $(STAMP)
 	$(BIN)/esgledger demo --out $(OUT)
+	@echo "Open the portal on the demo ledger:  ESGLEDGER_DEMO=1 $(BIN)/esgledger serve   then http://127.0.0.1:8000/"
+	@echo "(sign in as a demo user listed above; those passwords are DEMO CREDENTIALS only)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

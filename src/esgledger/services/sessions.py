@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ __all__ = [
     "ADDRESS_LIMIT",
     "ANONYMOUS",
     "LOCKOUT",
+    "MAX_PARALLEL_VERIFICATIONS",
     "SESSION_LIFETIME",
     "USER_LIMIT",
     "WINDOW",
@@ -51,6 +53,9 @@ LOCKOUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
 #: how stale ``last_seen_at`` may get before a request refreshes it (saves a write per request)
 _TOUCH_EVERY = timedelta(minutes=5)
+#: at most this many password verifications at once per process (memory and CPU bound)
+MAX_PARALLEL_VERIFICATIONS = 4
+_VERIFYING = threading.BoundedSemaphore(MAX_PARALLEL_VERIFICATIONS)
 _FAILED = "sign-in failed: unknown user name or wrong password"
 
 #: Who acts before anyone has signed in (sign-in itself runs as this principal).
@@ -132,7 +137,8 @@ def sign_in(
     keys = _keys(username, address)
     _check_throttle(ctx, keys)
     try:
-        principal = identity.authenticate_password(ctx.ledger, username, password)
+        with _VERIFYING:  # argon2id takes ~64 MiB and a core's worth of time each
+            principal = identity.authenticate_password(ctx.ledger, username, password)
     except AuthError:
         _record_failure(ctx, keys)
         raise AuthError(_FAILED) from None
