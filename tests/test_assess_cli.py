@@ -108,7 +108,7 @@ def test_bad_input_exits_2_with_every_problem(db, tmp_path, capsys):
     assert "r.csv, row 2, column topic: got 'nope'" in err
     assert "r.csv, row 2, column impact: got '9'" in err
     assert "Traceback" not in err
-    assert cli(db, "materiality", "show") == 2
+    assert cli(db, "materiality", "show") == 3  # not found
     assert "no materiality assessment has been run" in capsys.readouterr().err
     assert cli(db, "materiality", "run", "--year", "2024", "--highly", "3") == 2
 

@@ -104,8 +104,9 @@ def test_indicators_search_json(capsys):
 
 
 def test_workflow_commands(db, capsys, monkeypatch):
-    monkeypatch.setenv("ESGLEDGER_ACTOR", "carol")
+    assert run(["--db", db, "users", "add", "carol", "--role", "manager"]) == 0
     assert cli_json(capsys, "--db", db, "submit", "-p", "2024", "--json")["changed"] == 2
+    monkeypatch.setenv("ESGLEDGER_USER", "carol")  # alice entered, local-admin submitted
     assert cli_json(capsys, "--db", db, "review", "-p", "2024", "--json")["changed"] == 2
     res = cli_json(capsys, "--db", db, "approve", "-p", "2024", "--json")
     assert res == {
@@ -122,7 +123,7 @@ def test_workflow_commands(db, capsys, monkeypatch):
 
 
 def test_approve_unreviewed_exits_2(db, capsys):
-    assert run(["--db", db, "approve", "--period", "2024"]) == 2
+    assert run(["--db", db, "approve", "--period", "2024"]) == 4  # conflict
     err = capsys.readouterr().err
     assert "not reviewed yet (2 draft)" in err
     assert "Traceback" not in err
@@ -135,7 +136,7 @@ def test_audit_verify_and_tamper(db, capsys):
     assert [e["action"] for e in log] == ["entity.add"] * 3 + ["import"]
     with Ledger.open(db) as led, led.engine.begin() as conn:
         conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
-    assert run(["--db", db, "audit", "verify"]) == 2
+    assert run(["--db", db, "audit", "verify"]) == 7  # audit trail broken
     err = capsys.readouterr().err
     assert "audit trail broken at seq 2" in err and "Traceback" not in err
 
@@ -151,7 +152,7 @@ def test_init_creates_and_reports(sqlite_url, capsys):
 
 
 def test_bad_db_url_exits_2(capsys):
-    assert run(["--db", "nonsense", "entities"]) == 2
+    assert run(["--db", "nonsense", "entities"]) == 9  # configuration
     err = capsys.readouterr().err
     assert "bad database URL 'nonsense'" in err and "Traceback" not in err
 

@@ -53,19 +53,29 @@ def test_export_and_template(db, tmp_path, capsys):
     out = tmp_path / "xf.xlsx"
     assert run(["template", "--entity", "XF", "--period", "2024", "-o", str(out)]) == 0
     assert out.is_file()
-    assert run(["template", "--entity", "NOPE", "--period", "2024", "-o", str(out)]) == 2
+    assert run(["template", "--entity", "NOPE", "--period", "2024", "-o", str(out)]) == 3
     assert run(["template", "--entity", "XF", "--period", "24", "-o", str(out)]) == 2
     assert "bad period '24'" in capsys.readouterr().err
 
 
-def test_restating_an_approved_period_needs_a_reason(db, tmp_path, capsys):
-    from esgledger.store.workflow import approve, review, submit
-
+def test_restating_an_approved_period_needs_a_reason(db, tmp_path, capsys, monkeypatch):
+    """End to end through the CLI: a restatement waits for review and approval by others,
+    the approved value stays current until then; a rejected one leaves it as it was."""
     files = [str(HELD_OUT / "entities.csv"), str(HELD_OUT / "observations.csv")]
-    assert run(["import", *files]) == 0
-    with Ledger.open(db) as led:
-        for step in (submit, review, approve):
-            step(led, period="2024", entity="BT", actor="auditor")
+    assert run(["import", *files]) == 0  # entered by the local administrator
+    for user, role in (("rita", "reviewer"), ("max", "manager")):
+        assert run(["users", "add", user, "--role", role]) == 0
+    assert run(["submit", "--period", "2024", "--entity", "BT"]) == 0
+    assert run(["--as", "rita", "review", "--period", "2024", "--entity", "BT"]) == 0
+    assert run(["--as", "max", "approve", "--period", "2024", "--entity", "BT"]) == 0
+
+    def diesel(*more):
+        capsys.readouterr()
+        args = ["show", "-e", "BT", "-p", "2024", "-i", "fuel.diesel", "--json", *more]
+        assert run(args) == 0
+        return json.loads(capsys.readouterr().out)
+
+    (approved,) = diesel()
     changed = tmp_path / "observations.csv"
     changed.write_text(
         "entity,period,indicator,value,unit,source,comment\n"
@@ -73,12 +83,48 @@ def test_restating_an_approved_period_needs_a_reason(db, tmp_path, capsys):
         encoding="utf-8",
     )
     capsys.readouterr()
-    assert run(["import", str(changed)]) == 2
+    assert run(["import", str(changed)]) == 4  # LockedError: a conflict
     assert "--reason" in capsys.readouterr().err
     assert run(["import", str(changed), "--reason", "meter misread", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["observations_updated"] == 1
+    assert diesel() == [approved]  # the approved version is still the one read
+    capsys.readouterr()
+    assert run(["restatements", "--json"]) == 0
+    (waiting,) = json.loads(capsys.readouterr().out)
+    assert (waiting["raw_value"], waiting["status"], waiting["version"]) == ("13", "submitted", 2)
+    # whoever entered it cannot review it; a reviewer can, and a manager approves
+    assert run(["review", "--period", "2024", "--entity", "BT"]) == 5
+    assert "separation of duties" in capsys.readouterr().err
+    assert run(["--as", "rita", "review", "--period", "2024", "--entity", "BT"]) == 0
+    assert run(["--as", "max", "approve", "--period", "2024", "--entity", "BT"]) == 0
+    (o,) = diesel()
+    assert (o["raw_value"], o["version"], o["status"]) == ("13", 2, "approved")
+
+    # a second restatement is rejected with a reason: the approved value stays
+    changed.write_text(
+        "entity,period,indicator,value,unit,source,comment\n"
+        "BT,2024,fuel.diesel,99,吨,fuel log,typo\n",
+        encoding="utf-8",
+    )
+    assert run(["import", str(changed), "--reason", "second thoughts"]) == 0
+    assert run(["--as", "rita", "reject", "--period", "2024", "--entity", "BT"]) == 2
+    assert "--reason" in capsys.readouterr().err  # a rejection needs its reason
+    assert (
+        run(["--as", "rita", "reject", "-p", "2024", "-e", "BT", "--reason", "99 t is a typo"]) == 0
+    )
+    (o,) = diesel()
+    assert (o["raw_value"], o["version"]) == ("13", 2)
+    capsys.readouterr()
+    assert run(["rejections", "--json"]) == 0
+    (rejection,) = json.loads(capsys.readouterr().out)
+    assert (rejection["reason"], rejection["rejected_by"], rejection["version"]) == (
+        "99 t is a typo",
+        "rita",
+        3,
+    )
+    assert run(["restatements", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
     with Ledger.open(db) as led:
-        (o,) = led.observations(entity="BT", period="2024", indicator="fuel.diesel")
-        assert (o.raw_value, o.version) == ("13", 2)
         events = led.audit_events()
         assert any("meter misread" in json.dumps(e.payload, ensure_ascii=False) for e in events)
+        assert [e.actor for e in events if e.action == "status.approve"] == ["max", "max"]

@@ -91,13 +91,13 @@ def test_check_finds_and_ack_records_in_audit(db: str, capsys: pytest.CaptureFix
 
 def test_ack_errors_exit_2(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert run(["check", "ack", "0123456789ab", "--reason", "x"]) == 2
+    assert run(["check", "ack", "0123456789ab", "--reason", "x"]) == 3  # not found
     assert "no current finding with id '0123456789ab'" in capsys.readouterr().err
     fid = finding_id("yoy_change", "A", "energy.steam.purchased", "2024")
     assert run(["check", "ack", fid, "--reason", "   "]) == 2
     assert "expected a non-empty explanation" in capsys.readouterr().err
     assert run(["check", "--threshold", "0"]) == 2
-    assert run(["check", "--require", "no.such"]) == 2
+    assert run(["check", "--require", "no.such"]) == 3  # not found
     with Ledger.open(db) as led:
         assert led.audit_events(action="quality.ack") == []
 

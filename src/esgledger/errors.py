@@ -5,21 +5,24 @@ says the remedy, and carries the HTTP status the web app answers with and the
 exit code the CLI ends with; nothing else should reach a user.
 
     EsgError
-    ├── InputError           bad input; carries every Problem (422, exit 2)
+    ├── InputError           bad input; carries every Problem (422, exit 2; CLI usage too)
     │   ├── ValidationError  (the same; the name intake has always used)
     │   ├── UnitError        unknown unit or a unit of the wrong dimension
     │   └── CalcError        the engine cannot compute from this input (missing factor, boundary)
     │       └── FormulaError a derived-metric formula that does not parse or forms a cycle
-    ├── NotFoundError        a thing that does not exist, or lies outside the user's scope (404)
+    ├── NotFoundError        a thing that does not exist, or lies outside the user's scope
+    │                        (404, exit 3)
     ├── ConflictError        the ledger's state forbids the change now (409, exit 4)
     │   ├── LockedError      a change to an approved (locked) period without a restatement
     │   └── StaleVersionError an update based on a version that is no longer current
     ├── PermissionDenied     the user may see this but not do that (403, exit 5)
     ├── AuthError            not signed in, bad credentials, disabled, expired (401, exit 6)
-    ├── ConfigError          settings, database URL, missing system fonts (500, exit 3)
-    ├── StorageError         infrastructure only: the database is down or refused (503, exit 3)
     ├── AuditError           the hash chain of the audit trail is broken (500, exit 7)
+    ├── StorageError         infrastructure only: the database is down or refused (503, exit 8)
+    ├── ConfigError          settings, database URL, missing system fonts (500, exit 9)
     └── ReportError          a report template or renderer failed (422, exit 2)
+
+Exit code 1 is a bug (an exception that is not an EsgError); 0 success.
 
 Messages speak of the domain, never of one adapter: a next step is a
 :class:`Hint` (structured data) that the CLI renders as a flag and the web as
@@ -103,7 +106,7 @@ class ConfigError(EsgError):
     """Settings or environment are not usable."""
 
     http_status = 500
-    exit_code = 2  # distinct codes: issue 8 (service layer) decides
+    exit_code = 9
     title = "Server not configured"
 
 
@@ -111,6 +114,7 @@ class NotFoundError(EsgError):
     """A named thing does not exist (or lies outside the user's scope, which is not revealed)."""
 
     http_status = 404
+    exit_code = 3
     title = "Not found"
 
 
@@ -206,7 +210,7 @@ class ConflictError(EsgError):
     """The ledger's current state forbids this change (a workflow step out of order, a lock)."""
 
     http_status = 409
-    exit_code = 2  # distinct codes: issue 8 (service layer) decides
+    exit_code = 4
     title = "Conflict"
 
 
@@ -232,7 +236,7 @@ class PermissionDenied(EsgError):
     """The user's roles do not allow this action here."""
 
     http_status = 403
-    exit_code = 2  # distinct codes: issue 8 (service layer) decides
+    exit_code = 5
     title = "Permission denied"
 
 
@@ -240,7 +244,7 @@ class AuthError(EsgError):
     """Not authenticated: unknown or disabled user, wrong password, bad or expired token."""
 
     http_status = 401
-    exit_code = 2  # distinct codes: issue 8 (service layer) decides
+    exit_code = 6
     title = "Authentication required"
 
 
@@ -248,7 +252,7 @@ class StorageError(EsgError):
     """Infrastructure: the database is unreachable or refused the operation."""
 
     http_status = 503
-    exit_code = 2  # distinct codes: issue 8 (service layer) decides
+    exit_code = 8
     title = "Storage unavailable"
 
 
@@ -256,7 +260,7 @@ class AuditError(EsgError):
     """The audit trail's hash chain does not verify."""
 
     http_status = 500
-    exit_code = 2  # distinct codes: issue 8 (service layer) decides
+    exit_code = 7
     title = "Audit trail broken"
 
 

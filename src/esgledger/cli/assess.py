@@ -1,20 +1,21 @@
 """Assessment commands: ``materiality import|run|show|questionnaire`` and
 ``risks import|show|export``.
 
-Thin adapters over :mod:`esgledger.store.assessments`, :mod:`esgledger.assess` and
+Thin adapters over :mod:`esgledger.services.assess`, :mod:`esgledger.assess` and
 :mod:`esgledger.intake.assessment_files` (questionnaire, export and chart files).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from esgledger.cli.app import add_row, app, console, emit_json, state
+from esgledger.cli.app import add_row, app, console, emit_json, open_context
 from esgledger.cli.paths import choice, output_file, output_folder
+from esgledger.services import assess
 
 __all__ = [
     "materiality_app",
@@ -49,16 +50,6 @@ FilesArg = Annotated[
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
 
 
-def _open() -> Any:
-    from esgledger.store import Ledger
-
-    return Ledger.open(state.db)
-
-
-def _actor() -> str:
-    return state.settings.actor
-
-
 @materiality_app.command("import")
 def materiality_import_cmd(
     files: FilesArg,
@@ -82,12 +73,8 @@ def materiality_import_cmd(
     questionnaires from `materiality questionnaire` are read as responses.
     Every problem is listed and nothing is written if there is one.
     """
-    from esgledger.store.assessments import import_materiality
-
-    with _open() as ledger:
-        res = import_materiality(
-            ledger, files, year=year, actor=_actor(), replace=replace, dry_run=dry_run
-        )
+    with open_context() as ctx:
+        res = assess.import_materiality(ctx, files, year=year, replace=replace, dry_run=dry_run)
     if as_json:
         emit_json(
             {
@@ -134,19 +121,13 @@ def materiality_run_cmd(
 ) -> None:
     """Score the year's survey (or expert scores), assign tiers and store the result."""
     from esgledger.assess.materiality import Thresholds
-    from esgledger.errors import NotFoundError, Problem, ValidationError
-    from esgledger.store.assessments import load_expert, load_responses, run_materiality
+    from esgledger.errors import Problem, ValidationError
 
     if method not in (None, "survey", "expert"):
         raise ValidationError([Problem("--method", None, None, method, "survey or expert")])
     th = Thresholds(highly, moderately, material)
-    with _open() as ledger:
-        if method is None and not load_responses(ledger, year) and not load_expert(ledger, year):
-            raise NotFoundError(
-                f"no survey responses or expert scores for {year}",
-                hint=f"import them first: esgledger materiality import FILE... --year {year}",
-            )
-        res = run_materiality(ledger, year, method=method, thresholds=th, actor=_actor())  # type: ignore[arg-type]
+    with open_context() as ctx:
+        res = assess.run_materiality(ctx, year, method=method, thresholds=th)  # type: ignore[arg-type]
     if as_json:
         emit_json(res.as_dict())
         return
@@ -175,13 +156,11 @@ def materiality_show_cmd(
     ] = None,
 ) -> None:
     """Show a stored assessment: ranked topics, tiers, sensitivity and change."""
-    from esgledger.store.assessments import materiality_result
-
     choice("--lang", lang, ("en", "zh"))
     if chart is not None:
         output_file("--chart", chart, CHART_SUFFIXES, "chart")
-    with _open() as ledger:
-        res = materiality_result(ledger, year)
+    with open_context() as ctx:
+        res = assess.materiality_result(ctx, year)
     if chart is not None:
         from esgledger.intake.assessment_files import matrix_chart
 
@@ -232,12 +211,10 @@ def materiality_questionnaire_cmd(
 ) -> None:
     """Write the questionnaire workbook (read by `materiality import` once filled)."""
     from esgledger.intake.assessment_files import write_questionnaire
-    from esgledger.store.assessments import load_groups, load_topics
 
     output_file("--out", out, (".xlsx",), "workbook")
-    with _open() as ledger:
-        topics = load_topics(ledger)
-        groups = load_groups(ledger, year)
+    with open_context() as ctx:
+        topics, groups = assess.questionnaire_data(ctx, year)
     if group and groups:
         choice("--group", group, tuple(g.code for g in groups))
     write_questionnaire(out, topics, groups, year=year, respondent=respondent, group=group)
@@ -255,10 +232,8 @@ def risks_import_cmd(files: FilesArg, dry_run: DryRunOpt = False, as_json: JsonO
     ranges in CNY (yuan). horizons.csv: horizon (short, medium, long),
     from_year, to_year.
     """
-    from esgledger.store.assessments import import_register
-
-    with _open() as ledger:
-        reg = import_register(ledger, files, actor=_actor(), dry_run=dry_run)
+    with open_context() as ctx:
+        reg = assess.import_register(ctx, files, dry_run=dry_run)
     if as_json:
         emit_json(
             {
@@ -291,13 +266,11 @@ def risks_show_cmd(
     ] = None,
 ) -> None:
     """Show the climate register ranked by likelihood x magnitude."""
-    from esgledger.store.assessments import load_register
-
     choice("--lang", lang, ("en", "zh"))
     if heatmap is not None:
         output_file("--heatmap", heatmap, CHART_SUFFIXES, "chart")
-    with _open() as ledger:
-        reg = load_register(ledger)
+    with open_context() as ctx:
+        reg = assess.climate_register(ctx)
     if heatmap is not None:
         from esgledger.intake.assessment_files import heatmap_chart
 
@@ -337,14 +310,13 @@ def risks_export_cmd(
     """Export the register in the import format (csv: a folder with risks.csv and
     horizons.csv; xlsx: one workbook with sheets risks and horizons)."""
     from esgledger.intake.assessment_files import write_register
-    from esgledger.store.assessments import load_register
 
     choice("--format", fmt, ("csv", "xlsx"))
     if fmt == "csv":
         output_folder("--out", out)
     else:
         output_file("--out", out, (".xlsx",), "workbook")
-    with _open() as ledger:
-        reg = load_register(ledger)
+    with open_context() as ctx:
+        reg = assess.climate_register(ctx)
     paths = write_register(reg, out, fmt)
     console.print("written: " + ", ".join(str(p) for p in paths), soft_wrap=True, markup=False)

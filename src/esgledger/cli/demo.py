@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from esgledger.cli.app import app, console, emit_json, err_console, state
+from esgledger.cli.app import app, console, emit_json, err_console, open_context
 from esgledger.cli.paths import output_folder
 
 __all__ = ["demo_cmd"]
@@ -49,8 +49,7 @@ def demo_cmd(
     climate risk register, stores calculation runs and writes the 2024 report in
     English and Chinese to --out. Running it again changes nothing in the ledger.
     """
-    from esgledger.demo.build import STEPS, build_demo
-    from esgledger.store.ledger import Ledger
+    from esgledger.services.demo import STEPS, run_demo
 
     output_folder("--out", out)
     report_formats = _formats(formats)
@@ -69,8 +68,8 @@ def demo_cmd(
     def step(name: str, index: int, total: int) -> None:
         progress.update(task, description=name, completed=index, total=total)
 
-    with Ledger.open(state.db) as ledger, progress:
-        summary = build_demo(ledger, out, step, report_formats=report_formats)
+    with open_context() as ctx, progress:
+        summary = run_demo(ctx, out, step, report_formats=report_formats)
     if as_json:
         emit_json(summary.as_dict())
         return
@@ -117,6 +116,24 @@ def _print_summary(data: dict[str, Any]) -> None:
     if "runs" in extras:
         runs = ", ".join(f"{b} #{r}" for b, r in extras["runs"].items())
         console.print(f"calculation runs stored: {runs} (see: esgledger explain)")
+    if "users" in extras:
+        console.print(
+            "[bold yellow]demo users[/] (DEMO CREDENTIALS: for trying the demo only; "
+            "act as one with --as USERNAME):"
+        )
+        for u in extras["users"]:
+            console.print(
+                f"  {u['username']:<15} {u['role']:<10} password: {u['password']}",
+                markup=False,
+            )
+    if "workflow" in extras:
+        w = extras["workflow"]
+        console.print(
+            f"approved and locked: {', '.join(w['approved'])} (submitted by "
+            f"{w['submitted_by']}, reviewed by {w['reviewed_by']}, approved by "
+            f"{w['approved_by']})",
+            markup=False,
+        )
     for path in extras.get("report", []):
         console.print(f"report: {path}", markup=False, soft_wrap=True)
     console.print(

@@ -17,16 +17,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from esgledger.cli.app import app, console, emit_json, err_console, state
+from esgledger.cli.app import app, console, emit_json, err_console, open_context
 from esgledger.cli.paths import choice, output_file, output_folder
+from esgledger.services import observations
 
 __all__ = ["export_cmd", "import_cmd", "template_cmd"]
-
-
-def _open_ledger() -> Any:
-    from esgledger.store.ledger import Ledger
-
-    return Ledger.open(state.db)
 
 
 @app.command("import")
@@ -44,7 +39,10 @@ def import_cmd(
     reason: Annotated[
         str | None,
         typer.Option(
-            "--reason", metavar="TEXT", help="Restate approved (locked) periods, for this reason."
+            "--reason",
+            metavar="TEXT",
+            help="Restate approved (locked) periods, for this reason: the changes wait for "
+            "review and approval.",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
@@ -58,9 +56,7 @@ def import_cmd(
     to the indicator's (kWh, GWh, 万千瓦时, 万立方米, 吨 ...). A workbook holds the
     same columns in sheets 'entities' and 'observations'. CSV files are UTF-8.
     """
-    from esgledger.intake import import_files
-
-    with _open_ledger() as ledger:
+    with open_context() as ctx:
         progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -80,13 +76,8 @@ def import_cmd(
             progress.advance(tasks[file], rows)
 
         with progress:
-            result = import_files(
-                ledger,
-                files,
-                dry_run=dry_run,
-                actor=state.settings.actor,
-                reason=reason,
-                progress=advance,
+            result = observations.import_files(
+                ctx, files, dry_run=dry_run, reason=reason, progress=advance
             )
     if as_json:
         data = asdict(result)
@@ -133,15 +124,13 @@ def export_cmd(
     BOM); xlsx: --out is a workbook (.xlsx) with sheets entities and observations.
     Existing files are replaced (each written whole, then moved into place).
     """
-    from esgledger.intake import export_ledger
-
     choice("--format", fmt, ("csv", "xlsx"))
     if fmt == "csv":
         output_folder("--out", out)
     else:
         output_file("--out", out, (".xlsx",), "workbook")
-    with _open_ledger() as ledger:
-        written = export_ledger(ledger, "csv" if fmt == "csv" else "xlsx", out)
+    with open_context() as ctx:
+        written = observations.export_files(ctx, "csv" if fmt == "csv" else "xlsx", out)
     for path in written:
         console.print(f"wrote {path}", markup=False)
 
@@ -163,9 +152,7 @@ def template_cmd(
     ] = None,
 ) -> None:
     """Write a collection workbook for one entity and period (fill it in, then import it)."""
-    from esgledger.intake import template
-
     output_file("--out", out, (".xlsx",), "workbook")
-    with _open_ledger() as ledger:
-        path = template(ledger, entity, period, out, indicators=indicator or None)
+    with open_context() as ctx:
+        path = observations.write_template(ctx, entity, period, out, indicators=indicator or None)
     console.print(f"wrote {path}", markup=False)

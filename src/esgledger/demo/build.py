@@ -43,7 +43,7 @@ __all__ = [
 #: once more with ``("done", total, total)`` at the end.
 StepProgress = Callable[[str, int, int], None]
 
-ACTOR = "demo"
+ACTOR = "demo-manager"
 #: The year of the demo report.
 REPORT_YEAR = 2024
 
@@ -146,7 +146,7 @@ def data_path(name: str) -> Path:
 
 
 def refuse_foreign_data(ledger: DemoLedger) -> None:
-    """Raise ConfigError unless ``ledger`` is empty or holds only the demo's entities.
+    """Raise ConflictError unless ``ledger`` is empty or holds only the demo's entities.
 
     The demo goes into an empty ledger or a demo ledger, never into a user's
     own data: an entity whose code is not the demo's, or whose English name
@@ -154,7 +154,7 @@ def refuse_foreign_data(ledger: DemoLedger) -> None:
     """
     import csv
 
-    from esgledger.errors import ConfigError
+    from esgledger.errors import ConflictError
 
     with data_path("entities.csv").open(encoding="utf-8-sig", newline="") as f:
         demo = {row["code"]: row["name_en"] for row in csv.DictReader(f)}
@@ -167,21 +167,116 @@ def refuse_foreign_data(ledger: DemoLedger) -> None:
         shown = ", ".join(foreign[:5]) + (
             f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
         )
-        raise ConfigError(
+        raise ConflictError(
             f"{where} already holds entities of its own ({shown}); "
             "the demo is loaded only into an empty ledger or a demo ledger",
             hint="give the demo its own database: esgledger --db sqlite:///demo.db demo",
         )
 
 
-def _step_import(ctx: DemoContext) -> None:
-    from esgledger.intake import import_files
+#: The demo's users, one per role, each with a membership on the whole group. Their
+#: passwords are DEMO CREDENTIALS, printed by ``esgledger demo``: never use them for real.
+DEMO_USERS: tuple[tuple[str, str], ...] = (
+    ("demo-admin", "admin"),
+    ("demo-manager", "manager"),
+    ("demo-reviewer", "reviewer"),
+    ("demo-submitter", "submitter"),
+    ("demo-viewer", "viewer"),
+    ("demo-auditor", "auditor"),
+)
+#: Years whose data the demo takes through submit → review → approve (and so locks).
+DEMO_APPROVED_YEARS: tuple[int, ...] = (2022, 2023)
 
-    ctx.import_result = import_files(
-        ctx.ledger,
-        [data_path("entities.csv"), data_path("observations.csv")],
-        actor=ACTOR,
+
+def demo_password(username: str) -> str:
+    """The demo password of a demo user (demo credentials, published in the docs)."""
+    return f"{username}-password"
+
+
+def _as(ctx: DemoContext, username: str) -> Any:
+    from esgledger.services.context import Context
+    from esgledger.services.identity import principal_for
+
+    return Context(ctx.ledger, principal_for(ctx.ledger, username))  # type: ignore[arg-type]
+
+
+def _step_users(ctx: DemoContext) -> None:
+    """One demo user per role (skipped for users that exist already)."""
+    from esgledger.services.context import Context, Principal
+    from esgledger.services.identity import add_user, list_users
+    from esgledger.store import Ledger
+
+    if not isinstance(ctx.ledger, Ledger):
+        return
+    admin = Context(ctx.ledger, Principal.local_admin())
+    known = {u.username for u in list_users(admin) if u.memberships}
+    for username, role in DEMO_USERS:
+        if username not in known:
+            add_user(
+                admin,
+                username,
+                role=role,
+                password=demo_password(username),
+                display_name=f"demo {role}",
+            )
+    ctx.extras["users"] = [
+        {"username": u, "role": r, "password": demo_password(u)} for u, r in DEMO_USERS
+    ]
+
+
+def _step_import(ctx: DemoContext) -> None:
+    from esgledger.store import Ledger
+
+    if not isinstance(ctx.ledger, Ledger):  # a test double: import as a plain actor
+        from esgledger.intake import import_files
+
+        ctx.import_result = import_files(
+            ctx.ledger,
+            [data_path("entities.csv"), data_path("observations.csv")],
+            actor=ACTOR,
+        )
+        return
+    from esgledger.services.observations import import_files as import_as
+
+    # the manager keeps the entity tree; the submitter enters the figures
+    entities = import_as(_as(ctx, "demo-manager"), [data_path("entities.csv")])
+    values = import_as(_as(ctx, "demo-submitter"), [data_path("observations.csv")])
+    ctx.import_result = replace(
+        values,
+        entities_added=entities.entities_added,
+        entities_updated=entities.entities_updated,
+        entities_unchanged=entities.entities_unchanged,
     )
+
+
+def _step_workflow(ctx: DemoContext) -> None:
+    """The submitter submits, the reviewer reviews, the manager approves (and locks)
+    the earlier years: separation of duties holds at every step."""
+    from esgledger.services import workflow
+    from esgledger.store import Ledger
+
+    if not isinstance(ctx.ledger, Ledger):
+        return
+    submitter, reviewer, manager = (
+        _as(ctx, "demo-submitter"),
+        _as(ctx, "demo-reviewer"),
+        _as(ctx, "demo-manager"),
+    )
+    locked = {(lk.entity, lk.period) for lk in workflow.locks(manager)}
+    done: list[str] = []
+    for year in DEMO_APPROVED_YEARS:
+        if ("*", str(year)) in locked:
+            continue
+        workflow.submit(submitter, None, str(year))
+        workflow.review(reviewer, None, str(year))
+        workflow.approve(manager, None, str(year))
+        done.append(str(year))
+    ctx.extras["workflow"] = {
+        "approved": [str(y) for y in DEMO_APPROVED_YEARS],
+        "submitted_by": "demo-submitter",
+        "reviewed_by": "demo-reviewer",
+        "approved_by": "demo-manager",
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -258,7 +353,9 @@ def _step_write_summary(ctx: DemoContext) -> None:
 
 #: The demo's steps, in order: (name shown in the progress bar, function).
 STEPS: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
+    ("demo users", _step_users),
     ("import demo data", _step_import),
+    ("submit, review and approve", _step_workflow),
     ("materiality and climate risks", _step_materiality),
     ("compute energy and emissions", _step_compute),
     ("report", _step_report),
@@ -344,7 +441,7 @@ def build_demo(
 
     Re-running on a ledger that already holds the demo changes nothing (the
     import is idempotent). A ledger holding entities of its own (not the
-    demo's) raises :class:`~esgledger.errors.ConfigError` before anything is
+    demo's) raises :class:`~esgledger.errors.ConflictError` before anything is
     written (:func:`refuse_foreign_data`). Invalid data raises
     :class:`~esgledger.errors.ValidationError` and nothing is written.
     """

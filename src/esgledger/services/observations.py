@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from esgledger.catalog.indicators import load_indicators
 from esgledger.errors import Hint, InputError, NotFoundError, Problem
@@ -26,9 +27,11 @@ __all__ = [
     "REQUEST",
     "check_filters",
     "enter_values",
+    "export_files",
     "import_batch",
     "import_files",
     "list_observations",
+    "write_template",
 ]
 
 #: The ``file`` of the problems of a form or API body.
@@ -222,3 +225,48 @@ def enter_values(
         files=(REQUEST,),
     )
     return import_batch(ctx, batch, dry_run=dry_run, reason=reason)
+
+
+class _Scoped:
+    """The ledger's read side limited to the entities a user may read (a LedgerReader)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def entities(self) -> list[Entity]:
+        every = self._ctx.ledger.entities()
+        mine = set(visible_entities(self._ctx, "data.read", [e.code for e in every]))
+        return [e for e in every if e.code in mine]
+
+    def observations(
+        self,
+        entity: str | None = None,
+        period: str | None = None,
+        indicator: str | None = None,
+        year: int | None = None,
+    ) -> list[Observation]:
+        return list_observations(
+            self._ctx, entity=entity, period=period, indicator=indicator, year=year
+        )
+
+
+def export_files(ctx: Context, fmt: Literal["csv", "xlsx"], out: str | Path) -> list[Path]:
+    """Export the entities and current observations the user may read (the import format)."""
+    from esgledger.intake.export import export_ledger
+
+    return export_ledger(_Scoped(ctx), fmt, out)
+
+
+def write_template(
+    ctx: Context,
+    entity: str,
+    period: str,
+    out: str | Path,
+    *,
+    indicators: Sequence[str] | None = None,
+) -> Path:
+    """Write the collection workbook of one entity and period (who may read it)."""
+    from esgledger.intake.collection import template
+
+    check_filters(ctx, entity=entity, period=period)
+    return template(_Scoped(ctx), entity, period, out, indicators=indicators)

@@ -18,7 +18,14 @@ from sqlalchemy.engine import URL
 
 from esgledger.errors import ConfigError, StorageError
 
-__all__ = ["WRITE_OPTION", "bulk_insert", "describe_db_error", "make_engine", "safe_url"]
+__all__ = [
+    "WRITE_OPTION",
+    "bulk_insert",
+    "describe_db_error",
+    "make_engine",
+    "missing_sqlite_file",
+    "safe_url",
+]
 
 #: Execution option that makes a SQLite transaction begin IMMEDIATE (a write transaction).
 WRITE_OPTION = "esgledger_write"
@@ -174,3 +181,15 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     with raw.cursor() as cur, cur.copy(statement) as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns])
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite ledger ``url`` names that does not exist yet (else ``None``)."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        return None  # reported when the ledger is opened
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return None if Path(database).expanduser().exists() else database
