@@ -29,6 +29,8 @@ system-deps:
 
 demo: system-deps $(STAMP)
 	$(BIN)/esgledger demo --out $(OUT)
+	@echo "Open the portal on the demo ledger:  ESGLEDGER_DEMO=1 $(BIN)/esgledger serve   then http://127.0.0.1:8000/"
+	@echo "(sign in as a demo user listed above; those passwords are DEMO CREDENTIALS only)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -46,6 +48,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_calc.py
 	$(BIN)/python bench/bench_report.py
+	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/python bench/bench_portal.py
 
 clean:
 	rm -rf $(VENV) out esgledger.db build dist

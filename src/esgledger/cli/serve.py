@@ -68,6 +68,7 @@ def serve_cmd(
         workers=workers,
         proxy_headers=proxy_headers,
         forwarded_allow_ips="127.0.0.1",
+        timeout_keep_alive=75,  # as a reverse proxy's upstream keep-alive (nginx: 75 s)
         log_level="warning",
         access_log=False,
     )

@@ -8,16 +8,19 @@ cursor-paginated; updates take ``If-Match``; creating POSTs accept
 
 from __future__ import annotations
 
+import importlib
 import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
+from fastapi import Path as Path_
 from pydantic import BaseModel
 
-from esgledger.errors import InputError, Problem
+from esgledger.errors import InputError, NotFoundError, Problem
 from esgledger.services import audit, entities, observations, portal, workflow
 from esgledger.web.api.idempotency import IdempotencyKey, run_once
 from esgledger.web.api.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, paginate
@@ -303,6 +306,63 @@ async def import_upload(
         return receipt_out(result)
 
     return await run_in_threadpool(run_once, ctx, idempotency_key, request_id, produce)
+
+
+# -- metrics -------------------------------------------------------------------------------
+
+
+class MetricOut(BaseModel):
+    metric: str
+    entity: str
+    period: str
+    boundary: str
+    value: float | None
+    unit: str | None
+    run: dict[str, Any] | None
+    lineage: str
+    explain: dict[str, Any] | None = None
+
+
+def _explain_service() -> Any:
+    """The explain use case (``services.explain``, read from stored runs)."""
+    try:
+        return importlib.import_module("esgledger.services.explain")
+    except ModuleNotFoundError:
+        raise NotFoundError("explaining metrics is not available in this build") from None
+
+
+@router.get(
+    "/metrics/{metric}",
+    tags=["metrics"],
+    summary="A metric's value for an entity and period, with its run and lineage",
+)
+def metric_value(
+    ctx: CurrentContext,
+    metric: Annotated[str, Path_(max_length=200)],
+    entity: Annotated[str, Query(max_length=200)],
+    period: Annotated[str, Query(max_length=20, description="YYYY")],
+    boundary: Annotated[str, Query(max_length=32)] = "operational",
+    lineage: Annotated[bool, Query(description="include the whole lineage")] = False,
+) -> MetricOut:
+    data: dict[str, Any] = _explain_service().explain(
+        ctx, metric, entity=entity, period=period, boundary=boundary
+    )
+    link = (
+        f"/api/v1/metrics/{quote(metric)}?entity={quote(entity)}&period={quote(period)}"
+        f"&boundary={quote(boundary)}&lineage=true"
+    )
+    value = data.get("value")
+    return MetricOut(
+        metric=metric,
+        entity=entity,
+        period=period,
+        boundary=boundary,
+        value=float(value) if isinstance(value, int | float) else None,
+        unit=data.get("unit"),
+        run=data.get("run"),
+        lineage=link,
+        explain=data if lineage else None,
+    )
 
 
 # -- audit ---------------------------------------------------------------------------------
