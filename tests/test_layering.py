@@ -107,13 +107,88 @@ def test_the_services_call_the_engines() -> None:
     assert {"esgledger.calc.engine", "esgledger.quality", "esgledger.calc.targets"} <= names
 
 
+# -- adapters and the service layer (issue 8) ------------------------------------------
+
+#: What the CLI (and the web app) may import besides their own package.
 ADAPTER_ALLOWED = (
     "esgledger.services",
     "esgledger.model",
     "esgledger.errors",
-    "esgledger.settings",
     "esgledger.units",
+    "esgledger.settings",
 )
+#: Pure packages the CLI still reads for display (catalogues, the engines' plain types,
+#: renderers of plain data); none of them reaches storage.
+ADAPTER_DISPLAY = (
+    "esgledger.catalog",
+    "esgledger.calc",
+    "esgledger.assess",
+    "esgledger.quality",
+    "esgledger.report",
+    "esgledger.intake.assessment_files",
+    "esgledger.chartstyle",
+)
+BELOW_SERVICES = ("calc", "quality", "assess", "intake", "catalog")
+
+
+def _under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+@pytest.mark.parametrize("adapter", ["cli", "web"])
+def test_adapters_import_only_services_model_and_errors(adapter: str) -> None:
+    if not (SRC / adapter).is_dir():
+        pytest.skip(f"no esgledger.{adapter} package yet")
+    own = f"esgledger.{adapter}"
+    bad = []
+    for path in sorted((SRC / adapter).rglob("*.py")):
+        for line, name in imported_modules(path):
+            if name == "sqlalchemy" or name.startswith("sqlalchemy."):
+                bad.append(f"{path.name}:{line} {name}")
+            if not name.startswith("esgledger") or name in ("esgledger", "esgledger.__version__"):
+                continue
+            if _under(name, (own, *ADAPTER_ALLOWED, *ADAPTER_DISPLAY)):
+                continue
+            bad.append(f"{path.name}:{line} {name}")
+    assert bad == []
+
+
+def test_the_cli_never_reaches_storage() -> None:
+    bad = [
+        f"{p.name}:{line} {n}"
+        for p in sorted((SRC / "cli").rglob("*.py"))
+        for line, n in imported_modules(p)
+        if _under(n, ("esgledger.store", "esgledger.demo"))
+    ]
+    assert bad == []
+
+
+@pytest.mark.parametrize("package", BELOW_SERVICES)
+def test_nothing_below_services_imports_the_ledger(package: str) -> None:
+    bad = [
+        f"{p.relative_to(SRC)}:{line} {n}"
+        for p in sorted((SRC / package).rglob("*.py"))
+        for line, n in imported_modules(p)
+        if _under(n, ("esgledger.store", "esgledger.services"))
+    ]
+    assert bad == []
+
+
+def test_store_modules_are_repositories_without_a_cycle() -> None:
+    """Only ``store/ledger.py`` (and the package's re-exports) know the Ledger class."""
+    bad = [
+        f"{p.name}:{line} {n}"
+        for p in sorted((SRC / "store").glob("*.py"))
+        if p.name not in ("ledger.py", "__init__.py")
+        for line, n in imported_modules(p)
+        if n == "esgledger.store.ledger" or n.endswith(".Ledger")
+    ]
+    assert bad == []
+
+
+def test_workflow_rules_are_pure() -> None:
+    names = [n for _, n in imported_modules(SRC / "workflow_rules.py")]
+    assert not [n for n in names if _forbidden(n)]
 
 
 def adapter_violations(package: str) -> list[str]:

@@ -259,6 +259,7 @@ def _story(story: Story, t: dict[str, str], expect) -> None:
     alice.click("a[href^='/entry/']")
     alice.click("#submit")
     expect(alice.locator(".flash.ok")).to_contain_text(t["submitted"])
+    expect(alice.locator("#submit")).to_have_count(0)  # nothing left to submit
     story.shot(alice, "entry-submitted")
 
     # -- a reviewer of another entity sees nothing of A

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import math
 import sys
-from contextlib import AbstractContextManager
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -23,14 +23,20 @@ from rich.text import Text
 from esgledger.services.context import Context
 from esgledger.settings import Settings, load_settings
 
+#: What :func:`open_ledger` yields (the services' ledger type, named without importing store).
+LedgerHandle = Any
+
 __all__ = [
+    "LedgerHandle",
     "State",
     "add_row",
     "app",
     "console",
+    "current_actor",
     "emit_json",
     "err_console",
     "open_context",
+    "open_ledger",
     "state",
 ]
 
@@ -69,18 +75,12 @@ CREATING_COMMANDS = frozenset({"init", "import", "demo", "indicators", "factors"
 
 
 def _note_new_sqlite_file(url: str, command: str | None) -> None:
-    from sqlalchemy import exc, make_url
+    from esgledger.services.session import missing_sqlite_file
 
     if command is None or command in CREATING_COMMANDS:
         return
-    try:
-        parsed = make_url(url)
-    except exc.ArgumentError:
-        return  # reported by the command when it opens the ledger
-    database = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return
-    if not Path(database).expanduser().exists():
+    database = missing_sqlite_file(url)
+    if database is not None:
         err_console.print(
             f"note: no ledger at {database!r} yet; a new, empty one is created "
             "(check --db or ESGLEDGER_DATABASE_URL if you expected data)",
@@ -152,3 +152,18 @@ def open_context() -> AbstractContextManager[Context]:
     from esgledger.services.session import open_context as _open
 
     return _open(state.db, state.user)
+
+
+@contextmanager
+def open_ledger() -> Iterator[LedgerHandle]:
+    """The ledger alone, for commands whose services still take a ledger (calc, quality,
+    report, coverage); who acts is :func:`current_actor`."""
+    with open_context() as ctx:
+        yield ctx.ledger
+
+
+def current_actor() -> str:
+    """The user of ``--as`` (or the local administrator), as recorded in the audit trail."""
+    from esgledger.services.context import LOCAL_ADMIN
+
+    return state.user or LOCAL_ADMIN

@@ -20,10 +20,20 @@ from rich.tree import Tree
 from esgledger.calc.boundary import BOUNDARIES, Boundary
 from esgledger.calc.metrics import METRICS
 from esgledger.catalog.factors import KINDS, Factor, load_factors, read_factor_file
-from esgledger.cli.app import add_row, app, console, emit_json, err_console, state
+from esgledger.cli.app import (
+    LedgerHandle,
+    add_row,
+    app,
+    console,
+    current_actor,
+    emit_json,
+    err_console,
+    open_context,
+    open_ledger,
+    state,
+)
 from esgledger.cli.paths import choice, input_text
 from esgledger.errors import CalcError, EsgError, InputError, NotFoundError
-from esgledger.store import Ledger
 
 __all__ = ["compute_cmd", "explain_cmd", "factors_cmd", "render_explanation"]
 
@@ -78,7 +88,7 @@ def _year(text: str) -> int:
     )
 
 
-def _check_years(ledger: Ledger, years: list[int] | None) -> None:
+def _check_years(ledger: LedgerHandle, years: list[int] | None) -> None:
     """Refuse years without a single observation (a typo would give an empty run)."""
     if not years:
         return
@@ -122,11 +132,11 @@ def compute_cmd(
 
     b = _boundary(boundary)
     years = sorted({_year(p) for p in period}) if period else None
-    with Ledger.open(state.db) as ledger, err_console.status("computing ...", spinner="dots"):
+    with open_ledger() as ledger, err_console.status("computing ...", spinner="dots"):
         _check_years(ledger, years)
         run_id, result = run_and_store(
             ledger,
-            actor=state.settings.actor,
+            actor=current_actor(),
             periods=years,
             boundary=b,
             gwp=gwp,
@@ -266,11 +276,9 @@ def explain_cmd(
     `compute`), or from --run ID; it says when the ledger has changed since that
     run. Without a stored run the year is computed on the spot.
     """
-    from esgledger.services.context import Context, Principal
     from esgledger.services.explain import explain
 
-    with Ledger.open(state.db) as ledger, err_console.status("explaining ...", spinner="dots"):
-        ctx = Context(ledger, Principal.local_admin())
+    with open_context() as ctx, err_console.status("explaining ...", spinner="dots"):
         data = explain(
             ctx,
             metric,
@@ -295,15 +303,15 @@ def _factor_json(f: Factor) -> dict[str, Any]:
 
 
 def _overrides_if_any() -> list[Factor]:
-    from esgledger.store.runs import factor_overrides
+    from esgledger.services.factors import factor_overrides
 
     url = state.settings.database_url
     if url.startswith("sqlite:///") and not state.db:
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             return []
-    with Ledger.open(state.db) as ledger:
-        return factor_overrides(ledger)
+    with open_context() as ctx:
+        return factor_overrides(ctx)
 
 
 @app.command("factors")
@@ -373,18 +381,16 @@ def factors_cmd(
 
 
 def _import_factors(file: Path, *, dry_run: bool, as_json: bool) -> None:
-    from esgledger.store.runs import import_factor_overrides
+    from esgledger.services.factors import import_factors
 
     text = input_text("FILE", file, "a factor file (CSV, UTF-8)")
-    with Ledger.open(state.db) as ledger:
-        known = {e.code for e in ledger.entities()}
+    with open_context() as ctx:
+        known = {e.code for e in ctx.ledger.entities()}
         factors = read_factor_file(text, file=file.name, known_entities=known)
         if dry_run:
             summary = {"file": file.name, "factors": len(factors), "dry_run": True}
         else:
-            res = import_factor_overrides(
-                ledger, factors, actor=state.settings.actor, file=file.name
-            )
+            res = import_factors(ctx, factors, file=file.name)
             summary = {
                 "file": file.name,
                 "factors": len(factors),

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from esgledger.cli.app import add_row, app, console, emit_json, state
+from esgledger.cli.app import (
+    add_row,
+    app,
+    console,
+    emit_json,
+    open_ledger,
+)
 from esgledger.cli.paths import input_text
 from esgledger.errors import NotFoundError
 from esgledger.model import Period
@@ -52,14 +58,13 @@ def coverage_cmd(
     """Coverage of a framework: disclosures answered, omitted with a reason, and gaps."""
     from esgledger.catalog.frameworks import load_framework
     from esgledger.report.coverage import ledger_coverage
-    from esgledger.store import Ledger
 
     if lang not in ("en", "zh"):
         raise NotFoundError(f"unknown language {lang!r}", hint="use --lang en or --lang zh")
     load_framework(framework)  # unknown framework: a clear error before opening the ledger
     if omissions is not None:
         input_text("--omissions", omissions, "an omissions file (CSV, UTF-8)")
-    with Ledger.open(state.db) as ledger:
+    with open_ledger() as ledger:
         if period is not None:
             year = Period.parse(period).year
             if not ledger.observations(year=year):

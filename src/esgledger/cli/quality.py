@@ -9,19 +9,25 @@ prints the result. Acknowledgements of findings are audit events (action
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from esgledger.cli.app import app, console, emit_json, err_console, state
+from esgledger.cli.app import (
+    LedgerHandle,
+    app,
+    console,
+    current_actor,
+    emit_json,
+    err_console,
+    open_ledger,
+    state,
+)
 from esgledger.errors import EsgError, InputError
 from esgledger.services.quality import ACK_ACTION
-
-if TYPE_CHECKING:
-    from esgledger.store.ledger import Ledger
 
 __all__ = ["ACK_ACTION", "ack_cmd", "check_cmd", "targets_cmd"]
 
@@ -42,10 +48,8 @@ _STATUS_STYLE = {
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def _open_ledger() -> Ledger:
-    from esgledger.store.ledger import Ledger
-
-    return Ledger.open(state.db)
+def _open_ledger() -> AbstractContextManager[LedgerHandle]:
+    return open_ledger()
 
 
 @contextmanager
@@ -247,7 +251,7 @@ def ack_cmd(
             ledger,
             finding,
             reason,
-            actor=state.settings.actor,
+            actor=current_actor(),
             threshold=threshold,
             required=require or [],
         )

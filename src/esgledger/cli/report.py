@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from esgledger.cli.app import app, console, emit_json, err_console, state
+from esgledger.cli.app import (
+    app,
+    console,
+    emit_json,
+    err_console,
+    open_ledger,
+)
 from esgledger.cli.paths import input_text, output_folder
 from esgledger.errors import ReportError
 
@@ -85,7 +91,6 @@ def report_cmd(
     output_folder("--out", out)
 
     from esgledger.report.build import build_report
-    from esgledger.store import Ledger
 
     progress = Progress(
         TextColumn("{task.description}"),
@@ -101,7 +106,7 @@ def report_cmd(
     def step(done: int, total: int, description: str) -> None:
         progress.update(task, description=description, completed=done, total=total)
 
-    with Ledger.open(state.db) as ledger, progress:
+    with open_ledger() as ledger, progress:
         paths = build_report(
             ledger,
             period,

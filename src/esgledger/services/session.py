@@ -7,10 +7,10 @@ from contextlib import contextmanager
 
 from esgledger.services.context import Context, Principal
 from esgledger.services.identity import principal_for
-from esgledger.store.database import safe_url
+from esgledger.store.database import missing_sqlite_file, safe_url
 from esgledger.store.ledger import Ledger
 
-__all__ = ["ledger_info", "open_context", "safe_url"]
+__all__ = ["ledger_info", "missing_sqlite_file", "open_context", "safe_url"]
 
 
 @contextmanager

@@ -35,8 +35,8 @@ from esgledger.assess.survey import SurveyBatch
 from esgledger.assess.topics import Topic
 from esgledger.errors import NotFoundError, Problem, ValidationError
 from esgledger.intake.assessment_files import default_topics, read_register, read_survey_files
-from esgledger.store.ledger import Ledger, check_actor
-from esgledger.store.rows import check_widths, from_row, row_of
+from esgledger.store.handle import LedgerHandle as Ledger
+from esgledger.store.rows import check_actor, check_widths, from_row, row_of
 from esgledger.store.schema_assess import (
     climate_horizons,
     climate_items,

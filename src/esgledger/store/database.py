@@ -18,7 +18,14 @@ from sqlalchemy.engine import URL
 
 from esgledger.errors import ConfigError, StorageError
 
-__all__ = ["WRITE_OPTION", "bulk_insert", "describe_db_error", "make_engine", "safe_url"]
+__all__ = [
+    "WRITE_OPTION",
+    "bulk_insert",
+    "describe_db_error",
+    "make_engine",
+    "missing_sqlite_file",
+    "safe_url",
+]
 
 #: Execution option that makes a SQLite transaction begin IMMEDIATE (a write transaction).
 WRITE_OPTION = "esgledger_write"
@@ -180,3 +187,15 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     except psycopg.Error as error:  # the raw driver's own errors: SQLAlchemy does not wrap them
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StorageError(f"database refused the change (nothing was written): {first}") from None
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite ledger ``url`` names that does not exist yet (else ``None``)."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        return None  # reported when the ledger is opened
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return None if Path(database).expanduser().exists() else database

@@ -16,8 +16,8 @@ from sqlalchemy import Connection, delete, func, select
 from esgledger.calc.result import LINEAGE_FORMAT, MetricValue, RunResult
 from esgledger.catalog.factors import Factor
 from esgledger.errors import Hint, NotFoundError
-from esgledger.store.ledger import Ledger, check_actor
-from esgledger.store.rows import check_widths, from_row
+from esgledger.store.handle import LedgerHandle as Ledger
+from esgledger.store.rows import check_actor, check_widths, from_row
 from esgledger.store.schema import audit_events, audit_head
 from esgledger.store.schema_calc import calc_factor_overrides, calc_results, calc_runs
 from esgledger.store.schema_lineage import calc_run_lineage
