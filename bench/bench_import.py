@@ -135,7 +135,12 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print a table for BENCHMARKS.md")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--smoke", action="store_true", help="500 rows, one run per case: checks the script runs"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.repeat = 500, 1
     if args.child is not None:
         child(args.child, args.db)
         return

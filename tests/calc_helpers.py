@@ -97,9 +97,9 @@ CO2 = {
 # MEE/NBS grid factors for 2024 by the selection rule (tCO2/MWh)
 GRID_2024 = {
     "CN-NM": 0.6849,  # Inner Mongolia 2022 (2023 not published: latest earlier year)
-    "CN-JS": 0.5500,  # no Jiangsu row: East China grid 2023
+    "CN-JS": 0.5978,  # Jiangsu 2022 (MEE/NBS annex of 2024-12; 2023 provinces not shipped)
     "CN-JX": 0.5752,  # Jiangxi 2022 (latest earlier year, before the region)
-    "CN-GS": 0.5543,  # no Gansu row: Northwest grid 2023
+    "CN-GS": 0.4772,  # Gansu 2022 (MEE/NBS annex of 2024-12; 2023 provinces not shipped)
     "CN-TJ": 0.7041,  # Tianjin 2022
 }
 RESIDUAL_2024 = 0.6096  # national residual 2023 (latest earlier year)

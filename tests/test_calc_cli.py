@@ -79,7 +79,7 @@ def test_explain_scope2_shows_each_entity_grid_row_and_why(db, capsys):
     assert jx["id"] == "grid:energy.electricity:CN-JX:2022-2022"
     js = ents["SUBB"]["observations"]
     assert any(
-        f["id"] == "grid:energy.electricity:CN-GRID-E:2023-2023" for o in js for f in o["factors"]
+        f["id"] == "grid:energy.electricity:CN-JS:2022-2022" for o in js for f in o["factors"]
     )
     assert math.isclose(ents["JV"]["share"], 0.415)
 

@@ -157,10 +157,16 @@ def test_green_above_purchased_is_clamped_at_zero():
 
 def test_no_residual_factor_falls_back_to_location():
     ents = [Entity("E", "E", "E", None, "group", None, "operational", "CN")]
-    rows = [Observation("E", "2021", "energy.electricity.purchased", 10.0, "MWh", "10", "MWh")]
+    rows = [Observation("E", "2020", "energy.electricity.purchased", 10.0, "MWh", "10", "MWh")]
     r = compute(ents, rows)
-    # 2021: no residual factor published then or earlier -> grid 0.5568
-    assert math.isclose(r.value("ghg.scope2.market", "E", 2021).value or 0, 5.568)
+    # 2020: no residual factor published then or earlier (the first is 2021) -> the grid
+    # factor, itself the earliest later year (2021 national 0.5568, MEE/NBS 2024 No. 12)
+    assert math.isclose(r.value("ghg.scope2.market", "E", 2020).value or 0, 5.568)
+    rows = [Observation("E", "2021", "energy.electricity.purchased", 10.0, "MWh", "10", "MWh")]
+    # 2021: national residual 0.5942 (MEE/NBS Announcement 2024 No. 12, national average
+    # excluding market-traded non-fossil electricity)
+    r = compute(ents, rows)
+    assert math.isclose(r.value("ghg.scope2.market", "E", 2021).value or 0, 5.942)
 
 
 def test_process_mobile_and_scope3():

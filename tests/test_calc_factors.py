@@ -164,9 +164,11 @@ def test_every_default_row_has_provenance():
     [
         ("CN-NM", 2022, 0.6849, "province CN-NM for 2022"),
         ("CN-NM", 2024, 0.6849, "latest earlier year 2022"),  # 2023 not published
-        ("CN-JS", 2023, 0.5500, "regional grid CN-GRID-E"),  # no Jiangsu row: East grid
+        # Tibet has no provincial row in the MEE/NBS annexes: its regional grid (2023: 0.2472)
+        ("CN-XZ", 2023, 0.2472, "regional grid CN-GRID-SW"),
+        ("CN-JS", 2023, 0.5978, "latest earlier year 2022"),  # 2023 provinces not shipped
         ("CN-JX", 2023, 0.5752, "latest earlier year 2022"),  # province before region
-        ("CN-GS", 2024, 0.5543, "regional grid CN-GRID-NW"),
+        ("CN-GS", 2024, 0.4772, "latest earlier year 2022"),  # Gansu 2022 (annex of 2024-12)
         ("CN", 2021, 0.5568, "national"),
         ("CN-NM", 2019, 0.7025, "earliest later year 2021"),
     ],
@@ -396,12 +398,38 @@ _REF_GRID = {
     "CN-GRID-NW": (0.5951, 0.5857, 0.5543),
     "CN-GRID-S": (0.4326, 0.3869, 0.4042),
     "CN-GRID-SW": (0.2113, 0.2268, 0.2472),
-    "CN-NM": (0.7025, 0.6849, None),
+    # provinces: MEE/NBS Announcement 2024 No. 12 (2021 factors, 2024-04-12) and the
+    # announcement of 2024-12-20 (2022 factors); no 2023 provincial table shipped; no Tibet row
+    "CN-BJ": (0.5688, 0.558, None),
+    "CN-TJ": (0.7355, 0.7041, None),
     "CN-HE": (0.7901, 0.7252, None),
     "CN-SX": (0.7222, 0.7096, None),
-    "CN-TJ": (0.7355, 0.7041, None),
-    "CN-BJ": (0.5688, 0.558, None),
+    "CN-NM": (0.7025, 0.6849, None),
+    "CN-SD": (0.6838, 0.641, None),
+    "CN-LN": (0.5876, 0.5626, None),
+    "CN-JL": (0.5629, 0.4932, None),
+    "CN-HL": (0.6342, 0.5368, None),
+    "CN-SH": (0.5834, 0.5849, None),
+    "CN-JS": (0.6451, 0.5978, None),
+    "CN-ZJ": (0.5422, 0.5153, None),
+    "CN-AH": (0.7075, 0.6782, None),
+    "CN-FJ": (0.4711, 0.4092, None),
     "CN-JX": (0.5835, 0.5752, None),
+    "CN-HA": (0.6369, 0.6058, None),
+    "CN-HB": (0.3672, 0.4364, None),
+    "CN-HN": (0.5138, 0.49, None),
+    "CN-GD": (0.4715, 0.4403, None),
+    "CN-GX": (0.5154, 0.4044, None),
+    "CN-HI": (0.4524, 0.4184, None),
+    "CN-CQ": (0.4743, 0.5227, None),
+    "CN-SC": (0.1255, 0.1404, None),  # the example: Sichuan 2022 0.1404
+    "CN-GZ": (0.5182, 0.4989, None),
+    "CN-YN": (0.1235, 0.1073, None),  # the example: Yunnan 2022 0.1073
+    "CN-SN": (0.6336, 0.6558, None),
+    "CN-GS": (0.4955, 0.4772, None),
+    "CN-QH": (0.1326, 0.1567, None),
+    "CN-NX": (0.6546, 0.6423, None),
+    "CN-XJ": (0.6577, 0.6231, None),
 }
 
 
@@ -446,6 +474,7 @@ def test_default_values_match_the_reference_sheet():
     rows = {(f.region, f.year_from) for f in load_factors().search(kind="grid")}
     assert rows == published  # no grid row that the sheet does not have
     # residual mix 2022 0.5856, 2023 0.6096; heat 0.11 tCO2/GJ; steam 2,777 and 83.74 kJ/kg
+    assert _default("residual", "energy.electricity", "CN", 2021).value == 0.5942
     assert _default("residual", "energy.electricity", "CN", 2022).value == 0.5856
     assert _default("residual", "energy.electricity", "CN", 2023).value == 0.6096
     assert _default("heat", "energy.heat").value == 0.11

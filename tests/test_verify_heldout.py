@@ -3,8 +3,8 @@
 The data set in ``tests/data/verify/`` was written for this module only: a
 group of seven entities (a 100 % subsidiary, an 83 % subsidiary holding a 50 %
 joint venture, a 30 % associate without control, an acquisition on
-2024-04-01 and a divestment on 2024-09-30, in six provinces, two of them
-without a provincial grid factor for the year), 2023 and 2024 observations in
+2024-04-01 and a divestment on 2024-09-30, in six provinces, whose 2023 and
+2024 factors fall back to the latest published provincial year), 2023 and 2024 observations in
 mixed units (kWh, MWh, GWh, 万千瓦时, 万立方米, m3, kg, 吨, t, 万吨, TJ, GJ),
 annual and monthly rows.
 
@@ -12,8 +12,8 @@ A second, smaller data set (``variant/``) covers what the first does not:
 financial control without operational control, a mid-month acquisition whose
 child inherits the window, a divested parent with a child, a joint venture
 typed ``JV``, green electricity above purchased, self-generated solar, coke,
-gasoline, LPG, fuel oil and coke oven gas, and the years 2021 (no residual
-factor yet) and 2022.
+gasoline, LPG, fuel oil and coke oven gas, and the years 2021 (the first
+published residual factor) and 2022.
 
 Every expected figure below is computed by hand from the raw cells of
 ``observations.csv`` and the factor values of the reference sheet
@@ -103,9 +103,9 @@ GRID = {
     "HOLD": 0.558,  # CN-BJ: Beijing 2022 (latest earlier year) for 2023 and 2024
     "NMSMELT": 0.6849,  # CN-NM: Inner Mongolia 2022 (2023 not found)
     "JXSEP": 0.5752,  # CN-JX: Jiangxi 2022 (secondary copy)
-    "GSJV": 0.5543,  # CN-GS: no provincial row -> Northwest grid 2023
-    "SDASSOC": 0.6361,  # CN-SD: no provincial row -> North China grid 2023
-    "JSNEW": 0.5500,  # CN-JS: no provincial row -> East China grid 2023
+    "GSJV": 0.4772,  # CN-GS: Gansu 2022 (MEE/NBS announcement of 2024-12-20; latest earlier)
+    "SDASSOC": 0.641,  # CN-SD: Shandong 2022 (same announcement; latest earlier year)
+    "JSNEW": 0.5978,  # CN-JS: Jiangsu 2022 (same announcement; latest earlier year)
     "TJOLD": 0.7041,  # CN-TJ: Tianjin 2022
 }
 RESIDUAL = 0.6096  # national residual mix 2023, also the latest for 2024 (tCO2/MWh)
@@ -330,7 +330,7 @@ def expected(metric: str, root: str, year: int, boundary: str) -> float:
 # The variant data set (tests/data/verify/variant/): financial control only, a mid-month
 # acquisition with a child, a divested parent with a child, a "JV" typed joint venture, green
 # above purchased, self-generated solar, coke / gasoline / LPG / fuel oil / coke oven gas,
-# 2021 (no residual factor yet) and 2022 (provincial factors of the year).
+# 2021 (the first residual factor) and 2022 (provincial factors of the year).
 # --------------------------------------------------------------------------------------
 
 VARIANT = DATA / "variant"
@@ -356,16 +356,16 @@ VARIANT_OWN: dict[tuple[str, int], Activity] = {
     ("V6", 2024): Activity(elec=600),
 }
 VARIANT_GRID = {
-    ("V0", 2021): 0.5992,  # CN-SH: no provincial row -> East China grid 2021
-    ("V0", 2022): 0.5617,  # East China grid 2022
-    ("V0", 2024): 0.5500,  # East China grid 2023 (latest earlier year)
+    ("V0", 2021): 0.5834,  # CN-SH: Shanghai 2021 (MEE/NBS Announcement 2024 No. 12)
+    ("V0", 2022): 0.5849,  # Shanghai 2022 (announcement of 2024-12-20)
+    ("V0", 2024): 0.5849,  # Shanghai 2022 (latest earlier year)
     ("V1", 2022): 0.7252,  # CN-HE: Hebei 2022
     ("V1", 2024): 0.7252,  # Hebei 2022 (latest earlier year beats the grid region's 2023)
-    ("V2", 2024): 0.4042,  # CN-GD: Southern grid 2023
-    ("V3", 2024): 0.4042,  # CN-GX: Southern grid 2023
+    ("V2", 2024): 0.4403,  # CN-GD: Guangdong 2022 (latest earlier year)
+    ("V3", 2024): 0.4044,  # CN-GX: Guangxi 2022 (latest earlier year)
     ("V4", 2022): 0.7096,  # CN-SX: Shanxi 2022
-    ("V6", 2022): 0.2268,  # CN-SC: Southwest grid 2022
-    ("V6", 2024): 0.2472,  # Southwest grid 2023
+    ("V6", 2022): 0.1404,  # CN-SC: Sichuan 2022 (the issue's example; not the SW grid 0.2268)
+    ("V6", 2024): 0.1404,  # Sichuan 2022 (latest earlier year beats the SW grid 2023)
 }
 VARIANT_SHARE: dict[str, dict[tuple[str, str], float]] = {
     "operational": {
@@ -403,9 +403,9 @@ VARIANT_SCENARIO = Scenario(
     own=VARIANT_OWN,
     shares=VARIANT_SHARE,
     grid=VARIANT_GRID,
-    # residual mix: none published by 2021 -> the location-based grid factor (methodology);
-    # 2022 0.5856; 2024 -> 2023's 0.6096
-    residual={2021: None, 2022: 0.5856, 2024: 0.6096},
+    # residual mix (national, excluding market-traded non-fossil electricity): 2021 0.5942
+    # (MEE/NBS Announcement 2024 No. 12); 2022 0.5856; 2024 -> 2023's 0.6096
+    residual={2021: 0.5942, 2022: 0.5856, 2024: 0.6096},
 )
 
 
@@ -603,8 +603,8 @@ def test_heldout_lineage_says_why(sqlite_url: str, capsys: pytest.CaptureFixture
                 if o["indicator"] == "energy.electricity.purchased" and "grid" in f["id"]:
                     chosen[item["entity"]] = (f["id"], f["value"])
     assert chosen["NMSMELT"] == ("grid:energy.electricity:CN-NM:2022-2022", 0.6849)
-    assert chosen["GSJV"] == ("grid:energy.electricity:CN-GRID-NW:2023-2023", 0.5543)
-    assert chosen["JSNEW"] == ("grid:energy.electricity:CN-GRID-E:2023-2023", 0.55)
+    assert chosen["GSJV"] == ("grid:energy.electricity:CN-GS:2022-2022", 0.4772)
+    assert chosen["JSNEW"] == ("grid:energy.electricity:CN-JS:2022-2022", 0.5978)
     assert chosen["TJOLD"] == ("grid:energy.electricity:CN-TJ:2022-2022", 0.7041)
 
 

@@ -69,6 +69,22 @@ _CN_MULTIPLIER = re.compile(r"^(万|亿)\s+")  # "万 kWh" -> "万kWh"
 # m3 / m2 / m³ inside compound units (m3/tREO, kgCO2e/m3); pint would read "m3" as a name.
 _POWER = re.compile(r"(?<![A-Za-z_])(m|km|cm|mm)([23²³])(?![A-Za-z0-9_])")
 _SUPERSCRIPT = {"²": "2", "³": "3"}
+# CO₂ with a subscript digit; "t CO2e" / "kg CO2" with a space before the gas
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_GAS_SPACE = re.compile(r"^(k?g|t|Mt|kt)\s+(CO2e?)(?![A-Za-z0-9_])")
+# "'000 kWh", "’000 t" (thousands, as annual-report tables head their columns)
+_THOUSANDS = re.compile(r"^['’‘]000\s*")
+# case-insensitive tonne spellings
+_TONNE_WORDS = {
+    "ton",
+    "tons",
+    "tonne",
+    "tonnes",
+    "metric ton",
+    "metric tons",
+    "metric tonne",
+    "metric tonnes",
+}
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +98,13 @@ def registry() -> Any:
 
 def normalize_unit_text(text: str) -> str:
     """Map a unit as users write it to a pint expression (no registry needed)."""
-    cleaned = _CN_MULTIPLIER.sub(r"\1", _SPACE.sub(" ", text.strip()))
+    cleaned = _CN_MULTIPLIER.sub(r"\1", _SPACE.sub(" ", text.strip().translate(_SUBSCRIPT)))
+    if _THOUSANDS.match(cleaned):
+        rest = _THOUSANDS.sub("", cleaned)
+        return f"1e3 * ({normalize_unit_text(rest)})" if rest else cleaned
+    cleaned = _GAS_SPACE.sub(r"\1\2", cleaned)
+    if cleaned.lower() in _TONNE_WORDS:
+        return "tonne"
     prefix, tail = (cleaned[0], cleaned[1:]) if cleaned[:1] in ("万", "亿") else ("", cleaned)
     if tail.lower() in _WATT_HOUR:
         cleaned = prefix + _WATT_HOUR[tail.lower()]

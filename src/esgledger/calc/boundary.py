@@ -13,7 +13,8 @@ Each entity's *link* says how much of it its parent takes in:
 An entity's share in an ancestor is the product of the links on the path
 between them, so equity share multiplies ownership along the chain to the root.
 An entity's inclusion window is its own window intersected with those of its
-ancestors (a divested parent takes its children with it).
+ancestors (a divested parent takes its children with it;
+:func:`esgledger.calc.yearvalue.inclusion_windows`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from esgledger.calc.yearvalue import inclusion_windows
 from esgledger.errors import CalcError
 from esgledger.model import Entity
 
@@ -64,10 +66,6 @@ def _link(entity: Entity, boundary: Boundary) -> Link:
     if entity.control in ("operational", "financial"):
         return Link(1.0, f"financial control by {entity.parent}: 100 %")
     return Link(0.0, f"no financial control by {entity.parent} (control={entity.control})")
-
-
-_FAR_PAST = date(1, 1, 1)
-_FAR_FUTURE = date(9999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -119,22 +117,17 @@ def build_tree(entities: Sequence[Entity], boundary: Boundary) -> Tree:
     by_code = {e.code: e for e in entities}
     links: dict[str, Link] = {}
     ancestors: dict[str, tuple[str, ...]] = {}
-    windows: dict[str, tuple[date, date]] = {}
     for code, entity in by_code.items():
         if entity.parent and entity.parent in by_code:
             links[code] = _link(entity, boundary)
         else:
             links[code] = Link(1.0, "reporting entity (root)")
         chain = [code]
-        lo, hi = entity.included_from or _FAR_PAST, entity.included_to or _FAR_FUTURE
         cur = entity
         while cur.parent and cur.parent in by_code:
             if cur.parent in chain:
                 raise CalcError(f"entity tree has a cycle through {cur.parent!r}")
             cur = by_code[cur.parent]
             chain.append(cur.code)
-            lo = max(lo, cur.included_from or _FAR_PAST)
-            hi = min(hi, cur.included_to or _FAR_FUTURE)
         ancestors[code] = tuple(chain)
-        windows[code] = (lo, hi)
-    return Tree(boundary, by_code, links, ancestors, windows)
+    return Tree(boundary, by_code, links, ancestors, inclusion_windows(by_code.values()))

@@ -3,7 +3,9 @@
 Pure: no database, no files. The maths runs in bulk on polars frames:
 
 1. observations become a row frame: integer keys for entity, indicator, year
-   and month, the inclusion fraction of each row and ``q`` = value x fraction;
+   and month, the inclusion fraction of each row and ``q`` = value x fraction
+   (:func:`esgledger.calc.yearvalue.with_fractions`, the rule every other
+   part of esgledger uses for a year's value);
 2. each distinct (factor group, year, indicator) gets its coefficients from
    the factor library (:mod:`esgledger.calc.sources`) — a small Python loop
    over distinct keys (a few thousand at most), never over rows;
@@ -39,6 +41,7 @@ from esgledger.calc.sources import (
     classify,
     resolve,
 )
+from esgledger.calc.yearvalue import with_fractions
 from esgledger.catalog.factors import FactorSet, Selection, load_factors, normalize_region
 from esgledger.errors import CalcError, EsgError, InputError, Problem
 from esgledger.model import Entity, Observation, Period
@@ -414,7 +417,7 @@ def compute(
         .sort(["grp", "year", "ind"])
     )
     coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method, rows, ents)
-    rows = _with_fractions(rows)
+    rows = with_fractions(rows)  # the one year-value rule (calc.yearvalue)
     agg = _per_source(rows, coef_frame, kinds, ents, g_ch4, g_n2o)
     own, s3own = _own_totals(agg)
     values = _consolidate(tree, own, s3own, boundary)
@@ -455,50 +458,6 @@ def _check_finite(values: pl.DataFrame) -> None:
         for r in bad.head(InputError.MAX_LISTED).iter_rows(named=True)
     ]
     raise CalcError(problems, what="calculation")
-
-
-def _with_fractions(rows: pl.DataFrame) -> pl.DataFrame:
-    """Inclusion fraction per row (days inside the window / days of the period) and q."""
-    periods = rows.select("year", "month").unique()
-    start = pl.date(pl.col("year"), pl.col("month").clip(lower_bound=1), 1)
-    end = (
-        pl.when(pl.col("month") == 0)
-        .then(pl.date(pl.col("year"), 12, 31))
-        .otherwise(start.dt.month_end())
-    )
-    periods = periods.with_columns(start.alias("_start"), end.alias("_end"))
-    rows = rows.join(periods, on=["year", "month"], how="left", maintain_order="left")
-    annual = rows.filter(pl.col("month") == 0)
-    if annual.height and annual.height < rows.height:
-        keys = (
-            annual.select("eid", "ind", "year").unique().with_columns(pl.lit(True).alias("_annual"))
-        )
-        rows = rows.join(keys, on=["eid", "ind", "year"], how="left", maintain_order="left")
-    else:
-        rows = rows.with_columns(pl.lit(None, dtype=pl.Boolean).alias("_annual"))
-    lo = pl.max_horizontal("_start", "wfrom")
-    hi = pl.min_horizontal("_end", "wto")
-    days = ((pl.col("_end") - pl.col("_start")).dt.total_days() + 1).cast(pl.Int32)
-    inside = ((hi - lo).dt.total_days() + 1).clip(lower_bound=0).cast(pl.Int32)
-    superseded = (pl.col("month") != 0) & pl.col("_annual").fill_null(False)
-    rows = rows.with_columns(days.alias("period_days"), inside.alias("inside_days"))
-    fraction = (
-        pl.when(superseded).then(0.0).otherwise(pl.col("inside_days") / pl.col("period_days"))
-    )
-    rows = rows.with_columns(
-        fraction.alias("fraction"),
-        (pl.col("value") * fraction).alias("q"),
-        pl.when(superseded)
-        .then(3)
-        .when(pl.col("inside_days") == pl.col("period_days"))
-        .then(0)
-        .when(pl.col("inside_days") == 0)
-        .then(1)
-        .otherwise(2)
-        .cast(pl.Int8)
-        .alias("fraction_code"),
-    )
-    return rows.drop("_start", "_end", "_annual")
 
 
 def _per_source(

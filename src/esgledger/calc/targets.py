@@ -18,8 +18,9 @@ from typing import Any, Literal
 import yaml
 
 from esgledger.calc.formula import Value
-from esgledger.errors import EsgError, Problem, UnitError, ValidationError
-from esgledger.model import Observation, Period
+from esgledger.calc.yearvalue import year_values
+from esgledger.errors import Problem, UnitError, ValidationError
+from esgledger.model import Entity, Observation
 from esgledger.units import convert, parse_unit
 
 __all__ = [
@@ -454,30 +455,15 @@ def observed_values(
     observations: Iterable[Observation],
     summable: Collection[str],
     *,
+    entities: Iterable[Entity],
     codes: Collection[str] | None = None,
 ) -> dict[tuple[str, str, int], Value]:
-    """Annual values of indicators straight from observations (each entity's own rows).
+    """Each entity's own annual value of each indicator, by the one year-value rule.
 
-    The annual row wins; otherwise, for codes in ``summable`` (indicators whose
-    aggregation is ``sum``), the sum of that year's monthly rows. ``codes``
+    :func:`esgledger.calc.yearvalue.year_values`: rows prorated by the entity's
+    inclusion window, the annual row over monthly rows, months summed for
+    codes in ``summable`` (indicators whose aggregation is ``sum``). ``codes``
     limits the indicators read.
     """
-    annual: dict[tuple[str, str, int], Value] = {}
-    months: dict[tuple[str, str, int], list[Observation]] = {}
-    for obs in observations:
-        if codes is not None and obs.indicator not in codes:
-            continue
-        try:
-            period = Period.parse(obs.period)
-        except EsgError:
-            continue
-        key = (obs.indicator, obs.entity, period.year)
-        if period.month is None:
-            annual[key] = Value(obs.value, obs.unit)
-        elif obs.indicator in summable:
-            months.setdefault(key, []).append(obs)
-    for key, rows in months.items():
-        if key not in annual:
-            unit = rows[0].unit
-            annual[key] = Value(math.fsum(convert(o.value, o.unit, unit) for o in rows), unit)
-    return annual
+    found = year_values(observations, entities, summable, codes=codes)
+    return {key: Value(v.value, v.unit) for key, v in found.items()}

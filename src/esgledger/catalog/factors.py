@@ -68,6 +68,7 @@ FACTOR_COLUMNS = (
 KINDS: dict[str, str] = {
     "tce": "standard-coal conversion, tce per {unit}",
     "ncv": "net calorific value, GJ per {unit}",
+    "density": "density of a liquid fuel, t per m3 (volume to mass)",
     "carbon_content": "carbon content per unit of energy, t C per TJ",
     "oxidation": "carbon oxidation rate, a fraction",
     "ch4": "CH4 emitted per unit of energy, t per TJ",
@@ -75,6 +76,7 @@ KINDS: dict[str, str] = {
     "gwp": "global warming potential (subject SET.GAS, e.g. AR6.CH4)",
     "grid": "location-based grid factor, tCO2 per MWh",
     "residual": "market-based residual-mix factor, tCO2 per MWh",
+    "grid_fossil": "national fossil-power factor, tCO2 per MWh (reference; not applied by default)",
     "heat": "purchased heat factor, tCO2 per GJ",
     "steam_enthalpy": "enthalpy of purchased steam, kJ per kg",
     "steam_feedwater": "enthalpy of the feed water, kJ per kg",
@@ -86,18 +88,20 @@ KINDS: dict[str, str] = {
 _SPECIAL_SUBJECTS = {"energy.electricity": "MWh", "energy.heat": "GJ"}
 _FIXED_UNITS = {
     "carbon_content": "t/TJ",
+    "density": "t/m**3",
     "oxidation": "dimensionless",
     "ch4": "t/TJ",
     "n2o": "t/TJ",
     "gwp": "dimensionless",
     "grid": "tCO2e/MWh",
     "residual": "tCO2e/MWh",
+    "grid_fossil": "tCO2e/MWh",
     "heat": "tCO2e/GJ",
     "steam_enthalpy": "kJ/kg",
     "steam_feedwater": "kJ/kg",
 }
 _PER_UNIT = {"tce": "tce", "ncv": "GJ", "process": "tCO2e", "scope3": "tCO2e"}
-_GRID_KINDS = frozenset({"grid", "residual"})
+_GRID_KINDS = frozenset({"grid", "residual", "grid_fossil"})
 
 
 def per(numerator: str, denominator: str) -> str:
@@ -287,6 +291,11 @@ class FactorSet:
         shared = [f for f in candidates if not f.entity]
         chain = region_chain(region)
         skipped: list[str] = []
+        lead = ""
+        if not normalize_region(region) and kind in _GRID_KINDS:
+            # an entity without a region: the national grid factor (a quality finding says so)
+            chain = ("CN", "")
+            lead = "entity has no region, so the "
         for level in chain:
             at_level = [f for f in shared if f.region == level]
             if not at_level:
@@ -300,7 +309,7 @@ class FactorSet:
             elif skipped:
                 why_level = f"{label} (none for {', '.join(skipped)})"
             else:
-                why_level = label
+                why_level = f"{lead}{label} factor" if lead else label
             if covering:
                 best = _narrowest(covering)
                 when = "" if best.year_from is None and best.year_to is None else f" for {year}"

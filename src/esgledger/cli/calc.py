@@ -1,7 +1,8 @@
 """Calculation commands: ``compute``, ``explain`` and ``factors``.
 
 ``compute`` runs the engine over the ledger and stores the run; ``explain``
-computes on demand and prints one value with its lineage tree; ``factors``
+prints one value with its lineage tree, read from a stored run
+(``services.explain``); ``factors``
 lists and searches the factor library (``factors import FILE`` adds user
 factors). Each command calls the library and prints; no business logic here.
 """
@@ -21,7 +22,7 @@ from esgledger.calc.metrics import METRICS
 from esgledger.catalog.factors import KINDS, Factor, load_factors, read_factor_file
 from esgledger.cli.app import add_row, app, console, emit_json, err_console, state
 from esgledger.cli.paths import choice, input_text
-from esgledger.errors import CalcError, ConfigError, EsgError, NotFoundError
+from esgledger.errors import CalcError, EsgError, InputError, NotFoundError
 from esgledger.store import Ledger
 
 __all__ = ["compute_cmd", "explain_cmd", "factors_cmd", "render_explanation"]
@@ -246,6 +247,14 @@ def explain_cmd(
     boundary: BoundaryOpt = "operational",
     gwp: GwpOpt = "AR6",
     steam_method: SteamOpt = "enthalpy",
+    run_id: Annotated[
+        int | None,
+        typer.Option(
+            "--run",
+            metavar="ID",
+            help="A stored run to read (default: the latest run of these options).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Print a metric's value and its lineage down to observations and factors.
@@ -253,22 +262,31 @@ def explain_cmd(
     The value is in the metric's unit (energy.total_tce in tce, ghg.* in tCO2e,
     intensity.energy_per_treo in kgce/tREO); each observation is shown as
     submitted and converted, each factor with its unit, source and why it was chosen.
+    The lineage is read from the latest stored run of the same options (see
+    `compute`), or from --run ID; it says when the ledger has changed since that
+    run. Without a stored run the year is computed on the spot.
     """
-    from esgledger.services.calc import compute_ledger
+    from esgledger.services.context import Context, Principal
+    from esgledger.services.explain import explain
 
-    if metric not in METRICS:
-        raise CalcError(f"unknown metric {metric!r}", hint=f"metrics: {', '.join(sorted(METRICS))}")
-    b = _boundary(boundary)
-    year = _year(period)
-    with Ledger.open(state.db) as ledger, err_console.status("computing ...", spinner="dots"):
-        _check_years(ledger, [year])
-        result = compute_ledger(
-            ledger, periods=[year], boundary=b, gwp=gwp, steam_method=steam_method
+    with Ledger.open(state.db) as ledger, err_console.status("explaining ...", spinner="dots"):
+        ctx = Context(ledger, Principal.local_admin())
+        data = explain(
+            ctx,
+            metric,
+            entity=entity,
+            period=period,
+            boundary=boundary,
+            gwp=gwp,
+            steam_method=steam_method,
+            run_id=run_id,
         )
-    data = result.explain(metric, entity, year)
     if as_json:
         emit_json(data)
         return
+    run = data["run"]
+    if run.get("ledger_changed"):
+        err_console.print(f"[yellow]note:[/] {escape(run['note'])}")
     console.print(render_explanation(data))
 
 
@@ -318,11 +336,11 @@ def factors_cmd(
     """
     if query == "import":
         if file is None:
-            raise ConfigError("factors import needs a FILE", hint="esgledger factors import F.csv")
+            raise InputError("factors import needs a FILE", hint="esgledger factors import F.csv")
         _import_factors(file, dry_run=dry_run, as_json=as_json)
         return
     if file is not None:
-        raise ConfigError(f"unexpected argument {str(file)!r}", hint="esgledger factors [QUERY]")
+        raise InputError(f"unexpected argument {str(file)!r}", hint="esgledger factors [QUERY]")
     if kind is not None:
         choice("--kind", kind, tuple(KINDS))
     factors = load_factors().with_overrides(_overrides_if_any())

@@ -59,6 +59,7 @@ def import_cmd(
     same columns in sheets 'entities' and 'observations'. CSV files are UTF-8.
     """
     from esgledger.intake import import_files
+    from esgledger.services.calc import ledger_factors
 
     with _open_ledger() as ledger:
         progress = Progress(
@@ -87,6 +88,7 @@ def import_cmd(
                 actor=state.settings.actor,
                 reason=reason,
                 progress=advance,
+                factors=ledger_factors(ledger),
             )
     if as_json:
         data = asdict(result)

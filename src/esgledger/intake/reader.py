@@ -5,11 +5,15 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from esgledger.errors import Problem, ValidationError
 from esgledger.intake.tables import ReadError, open_tables
 from esgledger.intake.validate import ObservationChecker, Progress, check_entities, check_tree
 from esgledger.model import Entity, ImportBatch
+
+if TYPE_CHECKING:
+    from esgledger.catalog.factors import FactorSet
 
 __all__ = ["read_files"]
 
@@ -24,6 +28,7 @@ def read_files(
     known_entities: Iterable[Entity] = (),
     *,
     progress: Progress | None = None,
+    factors: FactorSet | None = None,
 ) -> ImportBatch:
     """Read ``entities.csv``/``observations.csv`` files or XLSX workbooks and validate them.
 
@@ -32,6 +37,9 @@ def read_files(
     :class:`~esgledger.errors.ValidationError` listing every problem; returns
     the batch, with warnings, when there is none. Rows whose value cell is
     empty are "not reported": they are skipped with one warning per file.
+    ``factors`` (default: the packaged defaults) bridge fuels given in energy
+    or volume and steam given as heat (:mod:`esgledger.intake.bridge`); each
+    conversion is reported as a warning naming the factor.
     """
     paths = [Path(p) for p in paths]
     problems: list[Problem] = []
@@ -60,7 +68,12 @@ def read_files(
         entities = dict(known)
         entities.update({e.code: e for _, _, e in rows})
         checker = ObservationChecker(
-            entities, problems, warnings, progress=progress, rejected=frozenset(rejected)
+            entities,
+            problems,
+            warnings,
+            progress=progress,
+            rejected=frozenset(rejected),
+            factors=factors,
         )
         for table in tables:
             if table.kind != "observations":
@@ -89,6 +102,13 @@ def read_files(
                 f"row{'s' if len(skipped) != 1 else ''} without one skipped as not reported "
                 f"(rows {_rows_text(skipped)})",
             )
+        )
+    by_note: dict[tuple[str, str], list[int]] = {}
+    for file, row, note in checker.conversions:
+        by_note.setdefault((file, note), []).append(row)
+    for (file, note), rows_converted in by_note.items():
+        warnings.append(
+            Problem(file, None, "unit", None, f"{note}: rows {_rows_text(rows_converted)}")
         )
     return ImportBatch(
         entities=tuple(e for _, _, e in rows),

@@ -12,14 +12,18 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from esgledger.catalog.indicators import Indicator, load_indicators
 from esgledger.errors import EsgError, Problem, UnitError
+from esgledger.intake.bridge import UnitBridge
 from esgledger.intake.cells import parse_number
 from esgledger.intake.tables import Table
 from esgledger.model import CODE_MAX, CONTROLS, NAME_MAX, Control, Entity, Observation, Period
 from esgledger.units import convert
+
+if TYPE_CHECKING:
+    from esgledger.catalog.factors import FactorSet
 
 __all__ = [
     "CN_REGIONS",
@@ -247,8 +251,12 @@ class ObservationChecker:
         indicators: Mapping[str, Indicator] | None = None,
         progress: Progress | None = None,
         rejected: frozenset[str] = frozenset(),
+        factors: FactorSet | None = None,
     ) -> None:
         self.entities = entities
+        self.bridge = UnitBridge(factors)
+        #: (file, row, note) for each value converted through a cited factor (NCV, density)
+        self.conversions: list[tuple[str, int, str]] = []
         self.rejected = rejected
         self.problems = problems
         self.warnings = warnings
@@ -396,6 +404,13 @@ class ObservationChecker:
                 problems.append(Problem(file, row, "unit", *long))
             elif ind is not None:
                 factor = self._factor(raw_unit, ind)
+                if isinstance(factor, str) and entity is not None and period is not None:
+                    bridged = self.bridge.factor(raw_unit, ind, entity, period.year)
+                    if isinstance(bridged, tuple):
+                        factor = bridged[0]
+                        self.conversions.append((file, row, bridged[1]))
+                    elif bridged is not None:
+                        factor = bridged
                 if isinstance(factor, str):
                     problems.append(Problem(file, row, "unit", raw_unit, factor))
             if entity is not None and period is not None and ind is not None:

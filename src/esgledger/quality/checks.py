@@ -6,6 +6,8 @@ The checks (their names appear in each finding's ``check``):
   the configured required indicators) is absent this year;
 - ``yoy_change``: an annual value moved by more than the threshold (±30 % by
   default) from the year before; a comment on the observation explains it.
+  Each entity's value for a year is the one the engine consolidates
+  (:mod:`esgledger.calc.yearvalue`: prorated by its inclusion window);
   Checked per entity and for the sum of all entities' own rows under each
   root of the tree (the group view, where a drop shared by every entity shows);
 - ``monthly_vs_annual``: monthly rows that do not add up to the annual row;
@@ -17,21 +19,27 @@ The checks (their names appear in each finding's ``check``):
 - ``out_of_range``: a value outside the indicator's allowed range, or not finite;
 - ``outside_window``: data for a period in which the entity is not included;
 - ``unknown_indicator`` / ``unknown_entity``: rows the catalogue or the tree
-  does not know.
+  does not know;
+- ``reported_vs_computed``, ``no_region``, ``factor_fallback``: how figures are
+  computed (:mod:`esgledger.quality.methodology`; the first needs the computed
+  figures, the last the factor library).
 
 Nothing here opens a database or a file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from esgledger.calc.formula import Definition, Value, evaluate
+from esgledger.calc.yearvalue import FAR_FUTURE, FAR_PAST, inclusion_windows, year_values
+from esgledger.catalog.factors import FactorSet
 from esgledger.catalog.indicators import Indicator
 from esgledger.errors import EsgError
 from esgledger.model import Entity, Observation, Period
@@ -41,6 +49,14 @@ from esgledger.quality.findings import (
     apply_acknowledgements,
     make_finding,
     sort_findings,
+)
+from esgledger.quality.methodology import (
+    RECONCILED,
+    ReportedValue,
+    check_factor_fallbacks,
+    check_no_region,
+    check_reported_vs_computed,
+    electricity_years,
 )
 from esgledger.quality.rules import DEFAULT_PEER_METRICS, PART_OF, SUM_OF
 from esgledger.units import convert
@@ -59,6 +75,9 @@ CHECKS: tuple[str, ...] = (
     "outside_window",
     "unknown_indicator",
     "unknown_entity",
+    "reported_vs_computed",
+    "no_region",
+    "factor_fallback",
 )
 
 # 0.6745 = the 0.75 quantile of the standard normal, so that MAD/0.6745 estimates σ
@@ -81,6 +100,8 @@ class CheckConfig:
     )
     z_limit: float = 3.5
     min_peers: int = 5
+    #: reported-vs-computed tolerance, a fraction of the larger figure (1 %)
+    reconcile_tolerance: float = 0.01
 
 
 def _fmt(x: float) -> str:
@@ -120,8 +141,13 @@ class _Data:
         self.monthly: dict[tuple[str, str, int], dict[int, Observation]] = defaultdict(dict)
         self.reported: dict[tuple[str, int], set[str]] = defaultdict(set)
         self.bad: list[Observation] = []
+        self.windows = inclusion_windows(entities.values())
+        rows = list(observations)
+        summable = {c for c, ind in indicators.items() if ind.aggregation == "sum"}
+        # each entity's value for a year: the engine's rule (calc.yearvalue)
+        self.values = year_values(rows, self.windows, summable)
         parsed: dict[str, tuple[Period, str] | None] = {}
-        for obs in observations:
+        for obs in rows:
             if obs.period not in parsed:
                 try:
                     one = Period.parse(obs.period)
@@ -144,12 +170,11 @@ class _Data:
         self.entity_codes = sorted(set(entities) | {e for (e, _y) in self.reported})
 
     def overlaps(self, entity: str, start: date, end: date) -> bool:
-        ent = self.entities.get(entity)
-        if ent is None:
+        """Whether ``entity``'s inclusion window (its ancestors' included) meets start..end."""
+        window = self.windows.get(entity)
+        if window is None:
             return True
-        if ent.included_from and end < ent.included_from:
-            return False
-        return not (ent.included_to and start > ent.included_to)
+        return not (end < window[0] or start > window[1])
 
     def included(self, entity: str, period: Period) -> bool:
         """Whether ``entity`` is included on at least one day of ``period`` (cached)."""
@@ -167,18 +192,26 @@ class _Data:
         return self._months[key]
 
     def window_text(self, entity: str) -> str:
-        ent = self.entities.get(entity)
-        if ent is None or (ent.included_from is None and ent.included_to is None):
+        window = self.windows.get(entity)
+        if window is None or window == (FAR_PAST, FAR_FUTURE):
             return ""
-        lo = ent.included_from.isoformat() if ent.included_from else "the start"
-        hi = ent.included_to.isoformat() if ent.included_to else "open-ended"
+        lo = window[0].isoformat() if window[0] != FAR_PAST else "the start"
+        hi = window[1].isoformat() if window[1] != FAR_FUTURE else "open-ended"
         return f"included from {lo} to {hi}"
 
     def year_value(self, entity: str, indicator: str, year: int) -> _YearValue | None:
-        """The annual row, or the sum of a complete set of months (summable indicators)."""
+        """The entity's value for the year (:func:`~esgledger.calc.yearvalue.year_values`:
+        prorated by its inclusion window, as consolidated), from its annual row or from
+        a complete set of the months it is included in (summable indicators)."""
+        found = self.values.get((indicator, entity, year))
+        if found is None:
+            return None
         obs = self.annual.get((entity, indicator, year))
         if obs is not None:
-            return _YearValue(obs.value, obs.unit, obs.comment.strip(), "annual row")
+            source = "annual row" + (
+                f" x {found.fraction:.4g} (inclusion window)" if found.prorated else ""
+            )
+            return _YearValue(found.value, found.unit, obs.comment.strip(), source)
         months = self.monthly.get((entity, indicator, year))
         ind = self.indicators.get(indicator)
         if not months or ind is None or ind.aggregation != "sum":
@@ -186,10 +219,8 @@ class _Data:
         expected = self.included_months(entity, year)
         if not expected or not expected <= set(months):
             return None
-        unit = next(iter(months.values())).unit
-        total = math.fsum(convert(o.value, o.unit, unit) for o in months.values())
         comment = "; ".join(o.comment.strip() for o in months.values() if o.comment.strip())
-        return _YearValue(total, unit, comment, f"sum of {len(months)} months")
+        return _YearValue(found.value, found.unit, comment, f"sum of {len(months)} months")
 
 
 def _numeric(ind: Indicator | None) -> bool:
@@ -545,6 +576,37 @@ def _check_peers(data: _Data, config: CheckConfig) -> Iterable[Finding]:
                     )
 
 
+def _check_methodology(
+    data: _Data,
+    cfg: CheckConfig,
+    computed: Mapping[tuple[str, str, int], tuple[float, str]] | None,
+    factors: FactorSet | None,
+    basis: str,
+) -> Iterable[Finding]:
+    ents = list(data.entities.values())
+    keys = [
+        (e, ind, y)
+        for (e, y), inds in data.reported.items()
+        for ind in inds
+        if data.overlaps(e, date(y, 1, 1), date(y, 12, 31))
+    ]
+    elec = electricity_years(keys)
+    yield from check_no_region(ents, elec)
+    if factors is not None:
+        yield from check_factor_fallbacks(ents, elec, factors)
+    if computed is not None:
+        reported = []
+        for entity, ind, year in keys:
+            if ind not in RECONCILED:
+                continue
+            got = data.year_value(entity, ind, year)
+            if got is not None:
+                reported.append(ReportedValue(entity, ind, year, got.value, got.unit))
+        yield from check_reported_vs_computed(
+            reported, computed, tolerance=cfg.reconcile_tolerance, basis=basis
+        )
+
+
 def run_checks(
     observations: Iterable[Observation],
     entities: Iterable[Entity],
@@ -553,15 +615,24 @@ def run_checks(
     years: Collection[int] | None = None,
     config: CheckConfig | None = None,
     acknowledged: Mapping[str, str] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
+    computed: Mapping[tuple[str, str, int], tuple[float, str]] | None = None,
+    factors: FactorSet | None = None,
+    computed_basis: str = "operational control",
 ) -> list[Finding]:
     """Run every check and return the findings, errors first.
 
     ``years`` limits the findings to periods in those years (the year before is
     still read for comparisons); ``acknowledged`` maps finding ids to the
-    reason a reviewer gave.
+    reason a reviewer gave, ``fingerprints`` to the finding's fingerprint at
+    that time (a finding whose values changed since is open again).
+    ``computed`` ((entity, metric, year) → (value,
+    unit), on ``computed_basis``) enables ``reported_vs_computed``; ``factors``
+    enables ``factor_fallback``.
     """
     cfg = config or CheckConfig()
-    data = _Data(observations, {e.code: e for e in entities}, indicators)
+    entity_map = {e.code: e for e in entities}
+    data = _Data(observations, entity_map, indicators)
     found: list[Finding] = []
     found += _check_rows(data)
     found += _check_missing(data, cfg.required)
@@ -571,8 +642,57 @@ def run_checks(
     found += _check_part_whole(data)
     found += _check_sums(data, cfg.tolerance)
     found += _check_peers(data, cfg)
+    found += _check_methodology(data, cfg, computed, factors, computed_basis)
     if years is not None:
         wanted = set(years)
         found = [f for f in found if f.year in wanted]
     unique = {f.id: f for f in found}
-    return sort_findings(apply_acknowledgements(unique.values(), acknowledged or {}))
+    stamped = _with_fingerprints(data, list(unique.values()))
+    return sort_findings(apply_acknowledgements(stamped, acknowledged or {}, fingerprints))
+
+
+def _with_fingerprints(data: _Data, findings: list[Finding]) -> list[Finding]:
+    """Each finding with a hash of the values it is about.
+
+    The rows hashed: the finding's entity (a group finding: every entity under
+    it), its indicator (a sum rule: the whole and its parts; a peer metric or
+    ``*``: every indicator of the entity), in its year and the year before —
+    value, unit and period of each — plus the message (which carries derived
+    figures such as a peer median). Any change to those values changes it.
+    """
+    rows: dict[tuple[str, int], list[Observation]] = defaultdict(list)
+    for items in data.by_code.values():
+        for entity, period, obs in items:
+            rows[(entity, period.year)].append(obs)
+    out = []
+    for f in findings:
+        ents = _members_under(data.entities, f.entity) if f.subject == "group" else [f.entity]
+        codes: set[str] | None = {f.indicator, *f.subject.split(",")} - {"", "group"}
+        if f.indicator not in data.indicators:
+            codes = None  # '*' or a peer metric: everything the entity reported
+        picked = sorted(
+            (o.entity, o.indicator, o.period, repr(o.value), o.unit)
+            for e in ents
+            for y in (f.year - 1, f.year)
+            for o in rows.get((e, y), ())
+            if codes is None or o.indicator in codes
+        )
+        text = "\x1e".join("\x1f".join(r) for r in picked) + "\x1d" + f.message
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        out.append(replace(f, fingerprint=digest))
+    return out
+
+
+def _members_under(entities: Mapping[str, Entity], root: str) -> list[str]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for ent in entities.values():
+        if ent.parent:
+            children[ent.parent].append(ent.code)
+    out, stack = [], [root]
+    while stack:
+        code = stack.pop()
+        if code in out:
+            continue
+        out.append(code)
+        stack.extend(children.get(code, ()))
+    return out

@@ -49,6 +49,10 @@ _EN: dict[str, str] = {
     "index.sasac": "SASAC indicator index",
     "index.issb": "IFRS S2 index",
     "index_unavailable": "The catalogue of this framework is not available in this installation.",
+    "rounding_note": (
+        "Totals are computed from unrounded figures and then rounded, so printed parts may "
+        "not add up exactly to the printed total."
+    ),
     "no_data": "no data",
     "report_date": "Report date",
     "stock_code": "Stock code",
@@ -127,6 +131,9 @@ _ZH: dict[str, str] = {
     "index.sasac": "国资委ESG指标索引",
     "index.issb": "IFRS S2 索引",
     "index_unavailable": "本安装中没有该框架的目录。",
+    "rounding_note": (
+        "合计数按未经舍入的数值计算后再舍入，各分项的显示值之和可能与合计的显示值略有差异。"
+    ),
     "no_data": "无数据",
     "report_date": "报告日期",
     "stock_code": "股票代码",

@@ -4,10 +4,12 @@
   calculation engine, consolidated over the entity tree under the boundary;
   their lineage run is ``calc-<first 12 hex of the run's inputs hash>``, so the
   same ledger always gives the same reference;
-- indicator values from observations (annual rows, or the sum of monthly
-  rows): for summable indicators the group figure is the sum over every
-  entity that reported it (the root's own row included); for the others the
-  root's own value (run ``ledger``);
+- indicator values from observations, each entity's value for a year by the
+  one rule the engine uses (:mod:`esgledger.calc.yearvalue`: prorated by the
+  inclusion window, the annual row over monthly rows): for summable
+  indicators the group figure is the sum over every entity that reported it
+  (the root's own row included) times its consolidation share, as the engine
+  consolidates; for the others the root's own value (run ``ledger``);
 - energy by carrier (tce) from the engine's breakdown, for the energy-mix chart;
 - targets and their progress (``calc.targets``), the materiality assessment
   and the climate register (``store.assessments``), and the four content
@@ -130,7 +132,7 @@ def _add_observed(
 
     indicators = load_indicators()
     summable = {c for c, i in indicators.items() if i.aggregation == "sum"}
-    values = observed_values(observations, summable)
+    values = observed_values(observations, summable, entities=entities)
     own: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     units: dict[str, str] = {}
     for (code, entity, year), val in values.items():

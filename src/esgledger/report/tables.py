@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from esgledger.calc.metrics import METRICS
 from esgledger.report.data import TargetStatus
 from esgledger.report.definition import (
     IndexBlock,
@@ -32,6 +33,39 @@ from esgledger.report.registry import FigureRegistry
 __all__ = ["Tables"]
 
 
+def _parse_printed(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", "").replace("\u2009", "").strip())
+    except ValueError:
+        return None
+
+
+def _rounding_gap(printed: dict[str, tuple[str | None, ...]]) -> bool:
+    """Whether a printed total differs from the sum of its printed parts (rounding).
+
+    Totals are sums of unrounded figures (``ghg.total.location`` = ``ghg.scope1`` +
+    ``ghg.scope2.location``); when both parts are in the same table, the printed
+    parts may add up to one unit more or less than the printed total.
+    """
+    for code, cells in printed.items():
+        metric = METRICS.get(code)
+        if metric is None or not metric.inputs or metric.formula is None:
+            continue
+        if " + " not in metric.formula or any(i not in printed for i in metric.inputs):
+            continue
+        for col, total_text in enumerate(cells):
+            total = _parse_printed(total_text)
+            parts = [_parse_printed(printed[i][col]) for i in metric.inputs]
+            if total is None or any(p is None for p in parts):
+                continue
+            decimals = len(total_text.split(".")[1]) if total_text and "." in total_text else 0
+            if round(sum(p for p in parts if p is not None), decimals) != round(total, decimals):
+                return True
+    return False
+
+
 class Tables(FigureRegistry):
     """Builds the table blocks of a report."""
 
@@ -52,6 +86,7 @@ class Tables(FigureRegistry):
         body = block.table
         years = tuple(range(self.data.period - body.years + 1, self.data.period + 1))
         rows = []
+        printed_by_code: dict[str, tuple[str | None, ...]] = {}
         for row in body.rows:
             code = self.resolve(row.metric, years, row.entity)
             found = [self.data.get(code, y, row.entity) for y in years]
@@ -91,6 +126,7 @@ class Tables(FigureRegistry):
                 self.change_figure(found[-1], found[-2]) if body.yoy and len(found) > 1 else None
             )
             yoy = self.figures[yoy_fid].printed if yoy_fid else None
+            printed_by_code[code] = tuple(cells)
             rows.append(
                 TableRow(
                     label=label,
@@ -102,6 +138,9 @@ class Tables(FigureRegistry):
                 )
             )
         note = body.note.get(self.lang) if body.note else ""
+        if _rounding_gap(printed_by_code):
+            extra = self.labels["rounding_note"]
+            note = f"{note} {extra}".strip() if self.lang != "zh" else f"{note}{extra}"
         return FigureTable(
             title=body.title.get(self.lang),
             years=years,

@@ -150,7 +150,7 @@ def metric_values(
         raise InputError(problems, what=file)
     observations = ledger.observations()
     summable = {c for c, ind in indicators.items() if ind.aggregation == "sum"}
-    values = observed_values(observations, summable, codes=wanted - set(METRICS))
+    values = observed_values(observations, summable, entities=entities, codes=wanted - set(METRICS))
     if wanted & set(METRICS):
         from esgledger.services.calc import compute_ledger
 

@@ -11,21 +11,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 
-from esgledger.calc.result import MetricValue, RunResult
+from esgledger.calc.result import LINEAGE_FORMAT, MetricValue, RunResult
 from esgledger.catalog.factors import Factor
-from esgledger.errors import NotFoundError
+from esgledger.errors import Hint, NotFoundError
 from esgledger.store.ledger import Ledger, check_actor
 from esgledger.store.rows import check_widths, from_row
+from esgledger.store.schema import audit_events, audit_head
 from esgledger.store.schema_calc import calc_factor_overrides, calc_results, calc_runs
+from esgledger.store.schema_lineage import calc_run_lineage
 
 __all__ = [
     "FactorImport",
     "RunInfo",
+    "StoredRun",
+    "audit_actions_since",
     "factor_overrides",
+    "find_run",
     "import_factor_overrides",
+    "ledger_stamp",
     "list_runs",
+    "load_run",
     "run_values",
     "save_run",
 ]
@@ -46,6 +53,18 @@ class RunInfo:
     code_version: str
     result_hash: str
     n_values: int
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A stored run with its lineage: what ``explain`` reads instead of recomputing."""
+
+    info: RunInfo
+    ledger_stamp: int  # the audit head seq when the run read the ledger
+    steam_method: str
+    result: RunResult
+    #: (action, events, last time) of the audit events since ``ledger_stamp``
+    actions_since: list[tuple[str, int, str]]
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,14 @@ def save_run(ledger: Ledger, result: RunResult, *, actor: str, reuse: bool = Fal
                 .limit(1)
             ).scalar_one_or_none()
             if same is not None:
+                # same inputs and results as of now: the run is current at today's stamp
+                conn.execute(
+                    calc_run_lineage.update()
+                    .where(calc_run_lineage.c.run_id == same)
+                    .values(ledger_stamp=_head_seq(conn))
+                )
                 return int(same)
+        stamp = _head_seq(conn)
         run_id = conn.execute(
             calc_runs.insert()
             .values(
@@ -121,6 +147,15 @@ def save_run(ledger: Ledger, result: RunResult, *, actor: str, reuse: bool = Fal
         ]
         for start in range(0, len(rows), 5000):
             conn.execute(calc_results.insert(), rows[start : start + 5000])
+        conn.execute(
+            calc_run_lineage.insert().values(
+                run_id=run_id,
+                ledger_stamp=stamp,
+                steam_method=str(result.options.get("steam_method", "enthalpy")),
+                format=LINEAGE_FORMAT,
+                lineage=result.to_lineage(),
+            )
+        )
         ledger.append_audit(
             conn,
             actor=actor,
@@ -135,6 +170,92 @@ def save_run(ledger: Ledger, result: RunResult, *, actor: str, reuse: bool = Fal
             },
         )
     return int(run_id)
+
+
+def _head_seq(conn: Connection) -> int:
+    seq = conn.execute(select(audit_head.c.seq).where(audit_head.c.id == 1)).scalar()
+    return int(seq or 0)
+
+
+def ledger_stamp(ledger: Ledger) -> int:
+    """The ledger's change stamp now: the audit trail's head ``seq``."""
+    with ledger.read() as conn:
+        return _head_seq(conn)
+
+
+def _actions_since(conn: Connection, seq: int) -> list[tuple[str, int, str]]:
+    t = audit_events
+    rows = conn.execute(
+        select(t.c.action, func.count(), func.max(t.c.at))
+        .where(t.c.seq > seq)
+        .group_by(t.c.action)
+        .order_by(t.c.action)
+    ).all()
+    return [(str(a), int(n), str(at)) for a, n, at in rows]
+
+
+def audit_actions_since(ledger: Ledger, seq: int) -> list[tuple[str, int, str]]:
+    """(action, events, last time) of the audit events after ``seq``, by action."""
+    with ledger.read() as conn:
+        return _actions_since(conn, seq)
+
+
+def _stored(conn: Connection, run_id: int) -> StoredRun:
+    lin_t = calc_run_lineage
+    row = conn.execute(
+        select(
+            calc_runs, lin_t.c.ledger_stamp, lin_t.c.steam_method, lin_t.c.format, lin_t.c.lineage
+        )
+        .select_from(calc_runs.outerjoin(lin_t, lin_t.c.run_id == calc_runs.c.id))
+        .where(calc_runs.c.id == run_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no calculation run {run_id}")
+    fields = dict(row._mapping)
+    stamp, steam, fmt, blob = (
+        fields.pop(k) for k in ("ledger_stamp", "steam_method", "format", "lineage")
+    )
+    if blob is None or fmt != LINEAGE_FORMAT:
+        raise NotFoundError(
+            f"calculation run {run_id} has no stored lineage (it was stored by an older esgledger)",
+            hint=Hint("compute the run again", kind="command", name="compute"),
+        )
+    return StoredRun(
+        info=RunInfo(**fields),
+        ledger_stamp=int(stamp),
+        steam_method=str(steam),
+        result=RunResult.from_lineage(bytes(blob)),
+        actions_since=_actions_since(conn, int(stamp)),
+    )
+
+
+def find_run(
+    ledger: Ledger, *, boundary: str, gwp: str, steam_method: str, year: int
+) -> StoredRun | None:
+    """The latest stored run with lineage of these options that computed ``year``."""
+    r, lin = calc_runs, calc_run_lineage
+    with ledger.read() as conn:
+        rows = conn.execute(
+            select(r.c.id, r.c.periods)
+            .join(lin, lin.c.run_id == r.c.id)
+            .where(
+                r.c.boundary == boundary,
+                r.c.gwp == gwp,
+                lin.c.steam_method == steam_method,
+                lin.c.format == LINEAGE_FORMAT,
+            )
+            .order_by(r.c.id.desc())
+        ).all()
+        for run_id, periods in rows:
+            if not periods or str(year) in str(periods).split(","):
+                return _stored(conn, int(run_id))
+    return None
+
+
+def load_run(ledger: Ledger, run_id: int) -> StoredRun:
+    """Run ``run_id`` with its lineage; NotFoundError if there is none."""
+    with ledger.read() as conn:
+        return _stored(conn, run_id)
 
 
 def list_runs(ledger: Ledger) -> list[RunInfo]:
