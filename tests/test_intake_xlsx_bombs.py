@@ -118,7 +118,7 @@ def test_a_cell_past_column_xfd_fails_fast_with_little_memory(tmp_path, ref):
     assert path.stat().st_size < 2000  # the probe's 1.8 KB workbook
     before, t0 = _rss_mb(), time.perf_counter()
     err = refused(path)
-    assert time.perf_counter() - t0 < 2
+    assert time.perf_counter() - t0 < 10  # 27 s before the cap; generous for a loaded machine
     assert _rss_mb() - before < 50
     (p,) = err.problems
     assert (p.file, p.row, p.value) == ("wide.xlsx[observations]", 2, ref)
@@ -161,7 +161,7 @@ def test_a_decompression_bomb_is_refused_before_unpacking(tmp_path):
     assert path.stat().st_size < 200_000
     before, t0 = _rss_mb(), time.perf_counter()
     (p,) = refused(path).problems
-    assert time.perf_counter() - t0 < 2 and _rss_mb() - before < 50
+    assert time.perf_counter() - t0 < 10 and _rss_mb() - before < 50
     assert p.file == "bomb.xlsx"
     assert "200 times their packed size" in p.expected
     assert "xl/worksheets/sheet1.xml" in p.expected

@@ -145,6 +145,11 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("esgledger.demo").joinpath("data", name)))
 
 
+def narrative_dir() -> Path:
+    """The demo company's narrative overlay: its own ``sections/<lang>/*.md`` for the report."""
+    return Path(str(resources.files("esgledger.demo").joinpath("narrative")))
+
+
 def refuse_foreign_data(ledger: DemoLedger) -> None:
     """Raise ConflictError unless ``ledger`` is empty or holds only the demo's entities.
 
@@ -334,6 +339,7 @@ def _step_report(ctx: DemoContext) -> None:
         ctx.report_formats,
         ctx.out_dir,
         targets=data_path("targets.yaml"),
+        narrative=narrative_dir(),  # the demo company's own words over the default template
     )
     ctx.extras["report"] = [str(p) for p in paths]
 

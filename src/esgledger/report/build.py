@@ -97,12 +97,15 @@ def publish(
     *,
     template: Path | None = None,
     report_date: date | None = None,
+    narrative: Path | None = None,
 ) -> list[Path]:
-    """Write every (language, format) edition of the report to ``out_dir``."""
+    """Write every (language, format) edition of the report to ``out_dir``.
+
+    ``narrative`` is a narrative overlay (see :func:`load_definition`)."""
     lang_list = cast(list[Lang], parse_list(langs, LANGS, "language"))
     fmt_list = parse_list(formats, FORMATS, "format")
     renderers = [get_renderer(f) for f in fmt_list]
-    definition = load_definition(template)
+    definition = load_definition(template, narrative=narrative)
     total = 1 + len(lang_list) * len(renderers)
     publication = compose_publication(definition, data, lang_list, report_date)
     if progress:
@@ -152,6 +155,7 @@ def build_report(
     report_date: date | None = None,
     targets: Path | None = None,
     boundary: str = "operational",
+    narrative: Path | None = None,
 ) -> list[Path]:
     """Read the ledger and write the report for ``period``; returns the files written.
 
@@ -163,8 +167,15 @@ def build_report(
     parse_list(langs, LANGS, "language")
     for name in parse_list(formats, FORMATS, "format"):
         get_renderer(name)
-    definition = load_definition(template)
+    definition = load_definition(template, narrative=narrative)
     data = collect(ledger, period, boundary=boundary, targets=targets, definition=definition)
     return publish(
-        data, langs, formats, out_dir, progress, template=template, report_date=report_date
+        data,
+        langs,
+        formats,
+        out_dir,
+        progress,
+        template=template,
+        report_date=report_date,
+        narrative=narrative,
     )

@@ -241,14 +241,24 @@ def _outside(path: Path, what: str) -> Problem:
     )
 
 
-def load_definition(directory: Path | None = None) -> ReportDefinition:
+def load_definition(
+    directory: Path | None = None, *, narrative: Path | None = None
+) -> ReportDefinition:
     """Load and validate the template in ``directory`` (default: the built-in one).
 
-    Every file is read from inside the template folder: a section's ``text``
-    or a symlink that leads out of it is a problem, so a template from
-    elsewhere cannot print other files.
+    ``narrative`` is a folder with a company's own ``sections/<lang>/<text>.md``
+    (a narrative overlay): a text found there replaces the template's, others
+    come from the template. Every file is read from inside its folder: a
+    section's ``text`` or a symlink that leads out of it is a problem, so a
+    template from elsewhere cannot print other files.
     """
     base = directory or default_template_dir()
+    overlay = narrative.resolve() if narrative is not None else None
+    if narrative is not None and not (narrative / "sections").is_dir():
+        raise ReportError(
+            f"no sections folder in the narrative folder {narrative}",
+            hint="a narrative folder holds sections/en/<text>.md and sections/zh/<text>.md",
+        )
     spec = base / "report.yaml"
     root = base.resolve()
     if spec.is_file() and not _confined(spec, root):
@@ -293,6 +303,14 @@ def load_definition(directory: Path | None = None) -> ReportDefinition:
                 continue
             for lang in LANGS:
                 path = base / "sections" / lang / f"{block.text}.md"
+                if narrative is not None and overlay is not None:
+                    own = narrative / "sections" / lang / f"{block.text}.md"
+                    if not _confined(own, overlay):
+                        problems.append(_outside(own, f"the {lang} text of section {section.id}"))
+                        continue
+                    if own.is_file():
+                        texts[(lang, block.text)] = _read(own, problems)
+                        continue
                 if not _confined(path, root):
                     problems.append(_outside(path, f"the {lang} text of section {section.id}"))
                     continue
