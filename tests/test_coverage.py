@@ -145,10 +145,10 @@ def test_cli_table_and_errors(sqlite_url: str, tmp_path: Path, capsys) -> None:
     assert run([*base, "--framework", "gri"]) == 0
     out = capsys.readouterr().out
     assert "period 2024" in out and "gaps" in out and "305-1" in out
-    assert run([*base, "--framework", "esrs"]) == 2
+    assert run([*base, "--framework", "esrs"]) == 3  # not found
     assert "unknown framework 'esrs'" in capsys.readouterr().err
     assert run([*base, "--framework", "sse", "--period", "24"]) == 2
     assert "bad period '24'" in capsys.readouterr().err
-    assert run([*base, "--framework", "sse", "--lang", "fr"]) == 2
+    assert run([*base, "--framework", "sse", "--lang", "fr"]) == 3  # not found
     assert run([*base, "--framework", "sse", "--omissions", str(tmp_path / "none.csv")]) == 2
     assert "cannot read" in capsys.readouterr().err

@@ -13,7 +13,9 @@ from esgledger.errors import LockedError
 from esgledger.intake import export_ledger, import_files, read_files, write_csv, write_xlsx
 from esgledger.intake.validate import CN_REGIONS
 from esgledger.model import Entity, Observation
-from esgledger.store import Ledger, approve, review, submit
+from esgledger.services import workflow
+from esgledger.services.context import Context, Principal
+from esgledger.store import Ledger
 from intake_helpers import HELD_OUT
 
 # -- strategies --------------------------------------------------------------------------
@@ -325,8 +327,10 @@ def test_export_writes_whole_files_and_leaves_no_temporary_ones(tmp_path):
 def test_dry_run_refuses_what_the_import_would_refuse(ledger, tmp_path):
     """A dry run into an approved (locked) period says so, as the real import does."""
     import_files(ledger, HELD, actor="tester")
-    for step in (submit, review, approve):
-        step(ledger, period="2024", entity="BT", actor="carol")
+    admin = Context(ledger, Principal.local_admin())  # "tester" entered the values
+    workflow.set_separation_of_duties(admin, False)  # one person's ledger
+    for step in (workflow.submit, workflow.review, workflow.approve):
+        step(admin, "BT", "2024")
     changed = tmp_path / "observations.csv"
     changed.write_text(
         "entity,period,indicator,value,unit,source,comment\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from esgledger.demo.build import build_demo
-from esgledger.errors import ConfigError, EsgError, NotFoundError, ValidationError
+from esgledger.errors import ConfigError, ConflictError, EsgError, NotFoundError, ValidationError
 from esgledger.intake import import_files
 from esgledger.quality import finding_id
 from esgledger.services.quality import (
@@ -157,7 +157,7 @@ def test_targets_file_fallbacks(loaded: Ledger, tmp_path: Path) -> None:
 
 def test_build_demo_refuses_a_ledger_with_foreign_entities(loaded: Ledger, tmp_path: Path) -> None:
     before = (len(loaded.entities()), len(loaded.observations()), len(loaded.audit_events()))
-    with pytest.raises(ConfigError, match=r"already holds entities of its own \(A, B, G\)"):
+    with pytest.raises(ConflictError, match=r"already holds entities of its own \(A, B, G\)"):
         build_demo(loaded, tmp_path / "out")
     after = (len(loaded.entities()), len(loaded.observations()), len(loaded.audit_events()))
     assert after == before
