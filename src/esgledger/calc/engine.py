@@ -78,6 +78,8 @@ _SUMS = (
     "sf6",
     "nf3",
     "fugitive",
+    "green_tce",
+    "elec_tce",
 )
 
 
@@ -509,6 +511,14 @@ def _per_source(
         pl.when(pl.col("mobile")).then(0.0).otherwise(combustion).alias("s1_stationary"),
         pl.when(pl.col("mobile")).then(combustion).otherwise(0.0).alias("s1_mobile"),
         pl.when(is_elec).then(pl.col("s2mkt")).otherwise(0.0).alias("s2mkt_elec"),
+        pl.when(pl.col("source_kind") == "green")
+        .then(pl.col("renew_tce"))
+        .otherwise(0.0)
+        .alias("green_tce"),
+        pl.when(pl.col("source_kind") == "electricity")
+        .then(pl.col("tce"))
+        .otherwise(0.0)
+        .alias("elec_tce"),
         pl.when(is_elec).then(0.0).otherwise(pl.col("s2mkt")).alias("s2mkt_heat"),
     )
 
@@ -526,6 +536,13 @@ def _own_totals(agg: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .with_columns(
             (pl.col("s2mkt_elec") < 0).alias("mkt_clamped"),
             pl.col("s2mkt_elec").clip(lower_bound=0.0),
+            # green electricity counts as renewable up to the electricity purchased
+            (pl.col("green_tce") > pl.col("elec_tce")).alias("green_capped"),
+            (
+                pl.col("renew_tce")
+                - pl.col("green_tce")
+                + pl.min_horizontal(pl.col("green_tce"), pl.col("elec_tce"))
+            ).alias("renew_tce"),
         )
         .with_columns((pl.col("s2mkt_elec") + pl.col("s2mkt_heat")).alias("s2mkt"))
         .sort(["entity", "year"])

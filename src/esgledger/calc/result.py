@@ -405,6 +405,11 @@ class RunResult:
                     "green electricity exceeds purchased electricity: the market-based "
                     "electricity figure is set to 0, not below"
                 )
+            if column == "renew_tce" and totals.get("green_capped"):
+                notes.append(
+                    "green electricity exceeds purchased electricity: it counts as "
+                    "renewable only up to the electricity purchased"
+                )
             if metric.startswith("ghg.scope3.cat"):
                 total = float(sum(o["contribution"] for o in observations))
             entities.append(
