@@ -114,6 +114,8 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["show", "--limit", "-1"], ["--limit -1", "0 or more"]),
     (["audit", "log", "--limit", "-1"], ["--limit -1", "0 or more"]),
     (["show", "--year", "20x4"], ["--year"]),
+    (["show", "--year", "-5"], ["bad year -5", "1900 to 2200"]),
+    (["show", "--year", "12024"], ["bad year 12024", "such as 2024"]),
     (["indicators", "--pillar", "X"], ["--pillar 'X'", "E, S, G"]),
     (["submit", "--period", "2024", "--entity", "NOPE"], ["unknown entity 'NOPE'"]),
     (["review", "--period", "2024", "--indicator", "nope.x"], ["unknown indicator 'nope.x'"]),

@@ -173,12 +173,15 @@ def test_xlsx_writes_numbers_as_numbers_and_neutralises_formulas(tmp_path):
     write_xlsx([e], _observations(rows), path)
     wb = openpyxl.load_workbook(path)
     ent, obs = wb["entities"], wb["observations"]
-    assert ent["B2"].value == "'=HYPERLINK(1)" and ent["B2"].data_type == "s"
-    assert ent["C2"].value == "'@x"
+    # formula-like text is a text cell marked quotePrefix (never run), its value literal
+    assert ent["B2"].value == "=HYPERLINK(1)" and ent["B2"].data_type == "s"
+    assert ent["B2"].quotePrefix and ent["C2"].quotePrefix
+    assert ent["C2"].value == "@x"
     assert ent["F2"].value == 50 and ent["F2"].data_type == "n"
     assert obs["D2"].value == 1234.5 and obs["D2"].data_type == "n"
     assert obs["D3"].value == "1,234.5"  # not a plain number: kept as submitted, as text
-    assert (obs["F2"].value, obs["G2"].value, obs["F3"].value) == ("'-cmd", "'+1", "''=already")
+    assert (obs["F2"].value, obs["G2"].value, obs["F3"].value) == ("-cmd", "+1", "'=already")
+    assert all(c.data_type == "s" for c in (obs["F2"], obs["G2"], obs["F3"]))
     wb.close()
     _check_round_trip([e], rows, [path])
 

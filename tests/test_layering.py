@@ -105,3 +105,41 @@ def test_the_services_call_the_engines() -> None:
     # the other direction is allowed and used: services read the ledger and call calc/quality
     names = {n for p in (SRC / "services").glob("*.py") for _, n in imported_modules(p)}
     assert {"esgledger.calc.engine", "esgledger.quality", "esgledger.calc.targets"} <= names
+
+
+ADAPTER_ALLOWED = (
+    "esgledger.services",
+    "esgledger.model",
+    "esgledger.errors",
+    "esgledger.settings",
+    "esgledger.units",
+)
+
+
+def adapter_violations(package: str) -> list[str]:
+    """Imports of esgledger modules an adapter may not use (only services, model, errors...)."""
+    own = f"esgledger.{package}"
+    allowed = (*ADAPTER_ALLOWED, own)
+    out = []
+    for path in sorted((SRC / package).rglob("*.py")):
+        for line, name in imported_modules(path):
+            if name in ("esgledger", "esgledger.__version__") or not name.startswith("esgledger"):
+                continue
+            if sqlalchemy_like(name) or not any(
+                name == ok or name.startswith(ok + ".") for ok in allowed
+            ):
+                out.append(f"{path.relative_to(SRC.parent)}:{line} imports {name}")
+    for path in sorted((SRC / package).rglob("*.py")):
+        for line, name in imported_modules(path):
+            if sqlalchemy_like(name):
+                out.append(f"{path.relative_to(SRC.parent)}:{line} imports {name}")
+    return out
+
+
+def sqlalchemy_like(name: str) -> bool:
+    return name == "sqlalchemy" or name.startswith("sqlalchemy.")
+
+
+def test_the_web_app_imports_only_services_model_and_errors() -> None:
+    assert (SRC / "web" / "__init__.py").is_file()
+    assert adapter_violations("web") == []

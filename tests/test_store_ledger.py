@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from esgledger.errors import ConfigError, StorageError
+from esgledger.errors import ConfigError, InputError, StorageError
 from esgledger.model import Entity
 from esgledger.store import Ledger
 from esgledger.store.migrate import head_revision, target_metadata
@@ -133,14 +133,14 @@ def test_filters(ledger):
 
 
 def test_unknown_entity_rejected_and_nothing_written(ledger):
-    with pytest.raises(StorageError, match="unknown entity 'NOPE'"):
+    with pytest.raises(InputError, match="unknown entity 'NOPE'"):
         ledger.import_batch(batch(obs(), obs(entity="NOPE")), actor="alice")
     assert ledger.entities() == [] and ledger.observations() == []
     assert ledger.audit_events() == []
 
 
 def test_duplicate_key_in_one_batch_rejected(ledger):
-    with pytest.raises(StorageError, match="appears twice"):
+    with pytest.raises(InputError, match="appears twice"):
         ledger.import_batch(batch(obs(), obs(raw="2")), actor="alice")
     assert ledger.observations() == []
 
@@ -148,7 +148,7 @@ def test_duplicate_key_in_one_batch_rejected(ledger):
 def test_parent_cycle_through_the_ledger_rejected(ledger):
     ledger.import_batch(batch(), actor="alice")
     loop = Entity("GRP", "Group", "集团", "JV", "group", None, "operational", "CN-NM")
-    with pytest.raises(StorageError, match="parent cycle"):
+    with pytest.raises(InputError, match="parent cycle"):
         ledger.import_batch(batch(entities=[loop]), actor="alice")
     assert {e.code: e for e in ledger.entities()}["GRP"].parent is None
 
@@ -161,7 +161,7 @@ def test_database_constraint_failure_is_friendly_and_rolled_back(ledger):
 
 
 def test_bad_actor_rejected(ledger):
-    with pytest.raises(StorageError, match="bad actor"):
+    with pytest.raises(InputError, match="bad user name"):
         ledger.import_batch(batch(obs()), actor="")
 
 
@@ -198,7 +198,7 @@ def test_sqlite_pragmas(sqlite_url):
 
 
 def test_non_finite_value_rejected(ledger):
-    with pytest.raises(StorageError, match="non-finite value nan"):
+    with pytest.raises(InputError, match="non-finite value nan"):
         ledger.import_batch(batch(obs(raw="NaN", value=float("nan"))), actor="alice")
     assert ledger.observations() == []
 

@@ -4,9 +4,48 @@ from __future__ import annotations
 
 import pytest
 
-from esgledger.errors import LockedError, NotFoundError, StorageError
-from esgledger.store import approve, locks, review, submit
+from esgledger.errors import (
+    ConflictError,
+    InputError,
+    LockedError,
+    NotFoundError,
+    PermissionDenied,
+)
+from esgledger.services import workflow as wf
+from esgledger.services.context import GROUP, Context, Membership, Principal
 from store_helpers import batch, obs
+
+
+def as_user(ledger, name, role="admin"):
+    """A context acting as ``name`` with ``role`` on the whole group."""
+    return Context(ledger, Principal(name, (Membership(name, GROUP, role),)))
+
+
+def submit(led, *, period, entity=None, indicator=None, actor):
+    return wf.submit(
+        as_user(led, actor), entity, period, indicators=[indicator] if indicator else None
+    )
+
+
+def review(led, *, period, entity=None, indicator=None, actor):
+    return wf.review(
+        as_user(led, actor), entity, period, indicators=[indicator] if indicator else None
+    )
+
+
+def approve(led, *, period, entity=None, actor):
+    return wf.approve(as_user(led, actor), entity, period)
+
+
+def approve_all(led, *, period, entity=None):
+    """alice submits, bob reviews, carol approves (separation of duties holds)."""
+    submit(led, period=period, entity=entity, actor="alice")
+    review(led, period=period, entity=entity, actor="bob")
+    return approve(led, period=period, entity=entity, actor="carol")
+
+
+def locks(led):
+    return wf.locks(Context(led, Principal.local_admin()))
 
 
 @pytest.fixture
@@ -51,7 +90,7 @@ def test_submit_review_approve_locks(filled):
 
 def test_approve_needs_every_value_reviewed(filled):
     submit(filled, period="2024", entity="SUB", actor="alice")
-    with pytest.raises(StorageError, match=r"not reviewed yet \(1 draft, 2 submitted\)"):
+    with pytest.raises(ConflictError, match=r"not reviewed yet \(1 draft, 2 submitted\)"):
         approve(filled, period="2024", actor="carol")
     assert locks(filled) == []
 
@@ -65,8 +104,7 @@ def test_steps_only_move_from_the_previous_status(filled):
 
 
 def test_change_to_locked_period_needs_a_reason(filled):
-    for step in (submit, review, approve):
-        step(filled, period="2024", entity="SUB", actor="carol")
+    approve_all(filled, period="2024", entity="SUB")
     before = filled.observations(history=True)
     events = filled.audit_events()
     with pytest.raises(
@@ -87,20 +125,35 @@ def test_change_to_locked_period_needs_a_reason(filled):
 
 
 def test_restatement_with_reason_is_audited(filled):
-    for step in (submit, review, approve):
-        step(filled, period="2024", actor="carol")
+    approve_all(filled, period="2024")
     result = filled.import_batch(
         batch(obs(period="2024", raw="1100"), obs(entity="GRP", period="2024-05", raw="3")),
         actor="carol",
         reason="meter recalibrated; invoice corrected",
     )
     assert (result.observations_updated, result.observations_added) == (1, 1)
+    # a restatement request: the approved version stays current until it is approved
+    cur = {(o.entity, o.period): o for o in filled.observations(year=2024)}
+    assert (cur["SUB", "2024"].version, cur["SUB", "2024"].value) == (1, 1000.0)
+    assert ("GRP", "2024-05") not in cur
+    admin = Context(filled, Principal.local_admin())
+    waiting = wf.restatements(admin, period="2024")
+    assert sorted((o.entity, o.period, o.status, o.version) for o in waiting) == [
+        ("GRP", "2024-05", "submitted", 1),
+        ("SUB", "2024", "submitted", 2),
+    ]
+    with pytest.raises(PermissionDenied, match="separation of duties"):
+        review(filled, period="2024", actor="carol")  # carol entered them
+    assert review(filled, period="2024", actor="bob").changed == 2
+    assert approve(filled, period="2024", actor="alice").changed == 2
     cur = {(o.entity, o.period): o for o in filled.observations(year=2024)}
     assert (cur["SUB", "2024"].version, cur["SUB", "2024"].value, cur["SUB", "2024"].status) == (
         2,
         1100.0,
         "approved",
     )
+    assert cur["GRP", "2024-05"].status == "approved"
+    assert wf.restatements(admin) == []
     restated = filled.audit_events(action="observation.restate")
     assert [e.ref for e in restated] == [
         "SUB/2024/energy.electricity.purchased",
@@ -114,18 +167,18 @@ def test_restatement_with_reason_is_audited(filled):
 
 
 def test_locked_period_refuses_status_changes(filled):
-    for step in (submit, review, approve):
-        step(filled, period="2024", actor="carol")
+    approve_all(filled, period="2024")
+    with pytest.raises(LockedError, match="cannot submit"):
+        submit(filled, period="2024", actor="alice")
     filled.import_batch(
         batch(obs(period="2024-06", raw="1")), actor="c", reason="late meter reading"
     )
-    with pytest.raises(LockedError, match="cannot submit"):
-        submit(filled, period="2024", actor="alice")
+    # the restatement is already submitted: nothing more to submit, but no refusal either
+    assert submit(filled, period="2024", actor="alice").changed == 0
 
 
 def test_approving_again_changes_nothing(filled):
-    for step in (submit, review, approve):
-        step(filled, period="2023", actor="carol")
+    approve_all(filled, period="2023")
     n = len(filled.audit_events())
     again = approve(filled, period="2023", actor="carol")
     assert (again.changed, again.locked) == (0, False)
@@ -133,8 +186,7 @@ def test_approving_again_changes_nothing(filled):
 
 
 def test_month_lock_covers_only_that_month(filled):
-    for step in (submit, review, approve):
-        step(filled, period="2024-02", actor="carol")
+    approve_all(filled, period="2024-02")
     with pytest.raises(LockedError):
         filled.import_batch(batch(obs(period="2024-02", raw="1")), actor="a")
     assert (
@@ -143,14 +195,13 @@ def test_month_lock_covers_only_that_month(filled):
 
 
 def test_bad_period_rejected(filled):
-    with pytest.raises(StorageError, match="bad period '24'"):
+    with pytest.raises(InputError, match="bad period '24'"):
         submit(filled, period="24", actor="a")
 
 
 def test_a_lock_on_one_entity_does_not_block_the_others(filled):
     """Submitting a year for all entities moves the unlocked drafts and skips SUB's locked ones."""
-    for step in (submit, review, approve):
-        step(filled, period="2024", entity="SUB", actor="carol")
+    approve_all(filled, period="2024", entity="SUB")
     s = submit(filled, period="2024", actor="alice")
     assert s.changed == 1  # JV's 2024 draft; SUB's two 2024 rows stay approved
     assert _statuses(filled, year=2024) == [
@@ -177,8 +228,7 @@ def test_changing_ownership_after_approval_is_a_restatement(filled):
 
     from store_helpers import GROUP, JV, SUB
 
-    for step in (submit, review, approve):
-        step(filled, period="2024", actor="carol")
+    approve_all(filled, period="2024")
     before = filled.verify_audit().events
     sub_60 = replace(SUB, ownership_pct=60.0)
     with pytest.raises(LockedError, match=r"entity 'SUB': changing ownership_pct restates"):

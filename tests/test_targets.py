@@ -150,11 +150,30 @@ def test_increase_target() -> None:
         target_year=2026,
         baseline_value=10,
         target_value=30,
+        direction="increase",  # a value without a direction would be a cap
     )
     # path in 2024: 10 + 20 × 2/4 = 20; actual 18 < 20 → off track, 40 % done
     [p] = assess_targets([t], {("share", "G", 2024): Value(18, "percent")}, year=2024)
     assert (p.direction, p.expected, p.status) == ("increase", 20.0, "off track")
     assert p.progress_pct == pytest.approx(40.0)
+
+
+def test_a_cap_above_the_baseline_without_direction_is_a_cap() -> None:
+    # issue 15: a cap of 300 over a baseline of 280 was scored as a rise to 300
+    t = Target(
+        id="cap",
+        metric="energy.total_tce",
+        kind="absolute",
+        entities=("G",),
+        baseline_year=2022,
+        target_year=2025,
+        baseline_value=280,
+        target_value=300,
+    )
+    [p] = assess_targets([t], {("energy.total_tce", "G", 2024): Value(290, "tce")}, year=2024)
+    assert (p.direction, p.status) == ("decrease", "achieved")  # 290 is at most 300
+    [p] = assess_targets([t], {("energy.total_tce", "G", 2024): Value(310, "tce")}, year=2024)
+    assert (p.direction, p.status) != ("decrease", "achieved")
 
 
 def test_no_data_names_missing_entities() -> None:

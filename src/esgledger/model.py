@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
-from esgledger.errors import EsgError, Problem
+from esgledger.errors import InputError, Problem
 
 __all__ = [
     "CODE_MAX",
@@ -26,7 +26,12 @@ __all__ = [
     "LedgerReader",
     "Observation",
     "Period",
+    "PeriodLock",
+    "Rejection",
     "Status",
+    "StatusChange",
+    "TokenInfo",
+    "UserInfo",
 ]
 
 Control = Literal["operational", "financial", "none"]
@@ -38,6 +43,9 @@ STATUSES: tuple[Status, ...] = ("draft", "submitted", "reviewed", "approved")
 #: them and SQLite does not, so intake checks them: both engines take the same input.
 CODE_MAX = 64  # entity codes, entity types, units, user names
 NAME_MAX = 300  # entity names
+
+#: The reporting years esgledger accepts (periods, year filters).
+YEAR_MIN, YEAR_MAX = 1900, 2200
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
@@ -53,12 +61,21 @@ class Period:
     def parse(cls, text: str) -> Period:
         m = _PERIOD.match(text.strip())
         if not m:
-            raise EsgError(f"bad period {text!r}: expected YYYY or YYYY-MM")
+            raise InputError(f"bad period {text!r}: expected YYYY or YYYY-MM")
         year = int(m.group(1))
         month = int(m.group(2)) if m.group(2) else None
-        if not 1900 <= year <= 2200 or (month is not None and not 1 <= month <= 12):
-            raise EsgError(f"bad period {text!r}: expected YYYY or YYYY-MM")
+        if not YEAR_MIN <= year <= YEAR_MAX or (month is not None and not 1 <= month <= 12):
+            raise InputError(f"bad period {text!r}: expected YYYY or YYYY-MM")
         return cls(year, month)
+
+    @staticmethod
+    def check_year(year: int) -> int:
+        """``year`` when it is a reporting year (1900–2200); InputError otherwise."""
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise InputError(
+                f"bad year {year}: expected a year from {YEAR_MIN} to {YEAR_MAX}, such as 2024"
+            )
+        return year
 
     @property
     def is_annual(self) -> bool:
@@ -112,7 +129,7 @@ class Entity:
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One reported value of one indicator for one entity and period.
 
@@ -191,3 +208,110 @@ class LedgerLike(LedgerReader, Protocol):
         reason: str | None = None,
         dry_run: bool = False,
     ) -> ImportResult: ...
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A user as the user list shows it (never the password hash)."""
+
+    username: str
+    display_name: str
+    disabled: bool
+    has_password: bool
+    created_at: datetime
+    #: (entity code or ``*``, role) pairs
+    memberships: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "display_name": self.display_name,
+            "disabled": self.disabled,
+            "has_password": self.has_password,
+            "created_at": self.created_at.isoformat(),
+            "memberships": [{"entity": e, "role": r} for e, r in self.memberships],
+        }
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token's public facts (the token itself is shown once, never stored)."""
+
+    id: str
+    username: str
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        def iso(d: datetime | None) -> str | None:
+            return None if d is None else d.isoformat()
+
+        return {
+            "id": self.id,
+            "username": self.username,
+            "name": self.name,
+            "created_at": iso(self.created_at),
+            "expires_at": iso(self.expires_at),
+            "last_used_at": iso(self.last_used_at),
+            "revoked_at": iso(self.revoked_at),
+        }
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A value sent back to draft by a reviewer, with the reason its submitter sees."""
+
+    entity: str
+    period: str
+    indicator: str
+    version: int
+    reason: str
+    rejected_by: str
+    rejected_at: datetime
+    submitted_by: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["rejected_at"] = self.rejected_at.isoformat()
+        return d
+
+
+@dataclass(frozen=True)
+class PeriodLock:
+    """An approved, locked scope (``entity`` is an entity code or ``*`` for all)."""
+
+    entity: str
+    period: str
+    locked_at: datetime
+    locked_by: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "period": self.period,
+            "locked_at": self.locked_at.isoformat(),
+            "locked_by": self.locked_by,
+        }
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What a workflow step did (``changed`` values; whether it locked the scope)."""
+
+    action: str
+    period: str
+    entity: str | None
+    changed: int
+    locked: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "period": self.period,
+            "entity": self.entity,
+            "changed": self.changed,
+            "locked": self.locked,
+        }

@@ -5,8 +5,9 @@ Each entity's *link* says how much of it its parent takes in:
 - ``operational``: 100 % if ``control`` is operational, else 0;
 - ``financial``: 100 % if ``control`` is operational or financial, else 0 —
   except a joint venture (type ``jv``/``joint_venture``/合营, or exactly 50 %
-  owned), which is jointly controlled and taken in at its ownership share, as
-  the GHG Protocol Corporate Standard (chapter 3, Table 2) does;
+  owned), which is jointly controlled and taken in at its ownership share
+  whatever its ``control`` (``none`` included), as the GHG Protocol Corporate
+  Standard (chapter 3, Table 2) does;
 - ``equity``: ``ownership_pct`` / 100, whatever the control.
 
 An entity's share in an ancestor is the product of the links on the path
@@ -56,13 +57,13 @@ def _link(entity: Entity, boundary: Boundary) -> Link:
         if entity.control == "operational":
             return Link(1.0, f"operational control by {entity.parent}: 100 %")
         return Link(0.0, f"no operational control by {entity.parent} (control={entity.control})")
+    if is_joint_venture(entity):  # jointly controlled, whatever its own ``control`` says
+        return Link(
+            own / 100.0,
+            f"joint financial control: counted at its {own:g} % ownership "
+            "(GHG Protocol, jointly controlled entities)",
+        )
     if entity.control in ("operational", "financial"):
-        if is_joint_venture(entity):
-            return Link(
-                own / 100.0,
-                f"joint financial control: counted at its {own:g} % ownership "
-                "(GHG Protocol, jointly controlled entities)",
-            )
         return Link(1.0, f"financial control by {entity.parent}: 100 %")
     return Link(0.0, f"no financial control by {entity.parent} (control={entity.control})")
 

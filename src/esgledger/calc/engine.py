@@ -43,7 +43,7 @@ from esgledger.calc.sources import (
 )
 from esgledger.calc.yearvalue import with_fractions
 from esgledger.catalog.factors import FactorSet, Selection, load_factors, normalize_region
-from esgledger.errors import CalcError, EsgError
+from esgledger.errors import CalcError, EsgError, InputError, Problem
 from esgledger.model import Entity, Observation, Period
 
 __all__ = ["GWP_SETS", "compute", "observations_frame"]
@@ -441,6 +441,7 @@ def compute(
     agg = _per_source(rows, coef_frame, kinds, ents, g_ch4, g_n2o)
     own, s3own = _own_totals(agg)
     values = _consolidate(tree, own, s3own, boundary)
+    _check_finite(values)
     return RunResult(
         values=values,
         rows=rows.drop("wfrom", "wto"),
@@ -457,6 +458,26 @@ def compute(
         factor_version=fs.version,
         code_version=f"esgledger {esgledger.__version__}; polars {pl.__version__}",
     )
+
+
+def _check_finite(values: pl.DataFrame) -> None:
+    """CalcError when a result overflowed (an input too large for its factors): a run never
+    holds, stores or prints an infinite or NaN value."""
+    bad = values.filter(pl.col("value").is_not_null() & ~pl.col("value").is_finite())
+    if bad.is_empty():
+        return
+    problems = [
+        Problem(
+            "calculation",
+            None,
+            f"{r['metric']} of {r['entity']} in {r['period']}",
+            str(r["value"]),
+            "a finite result: an observation of this entity and period is too large to "
+            "compute with (check its value and unit)",
+        )
+        for r in bad.head(InputError.MAX_LISTED).iter_rows(named=True)
+    ]
+    raise CalcError(problems, what="calculation")
 
 
 def _per_source(

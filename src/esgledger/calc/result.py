@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
@@ -59,13 +60,6 @@ _KINDS_FOR: dict[str, frozenset[str]] = {
 _GAS_COEFS = ("c_g_ch4", "c_g_n2o", "c_g_hfcs", "c_g_pfcs", "c_g_sf6", "c_g_nf3")
 
 
-def _any_nonzero(columns: list[str]) -> pl.Expr:
-    expr = pl.lit(False)
-    for c in columns:
-        expr = expr | (pl.col(c) != 0)
-    return expr
-
-
 @dataclass(frozen=True)
 class MetricValue:
     """One metric of one entity (consolidated over its subtree) and period."""
@@ -107,7 +101,7 @@ class RunResult:
         coef_frame: pl.DataFrame,
         per_source: pl.DataFrame,
         own: pl.DataFrame,
-        coefficients: dict[int, Coefficients],
+        coefficients: Mapping[int, Coefficients],
         tree: Tree,
         boundary: str,
         gwp: str,
@@ -153,7 +147,15 @@ class RunResult:
     def value(self, metric: str, entity: str, period: str | int) -> MetricValue:
         """The value of ``metric`` for ``entity`` in ``period``; NotFoundError if none."""
         key = (metric, entity, str(period))
-        found = self._index.get(key)
+        if "_index" in self.__dict__:
+            found = self._index.get(key)
+        else:  # one lookup (explain from a stored run): no index of every value
+            hit = self._values.filter(
+                (pl.col("metric") == metric)
+                & (pl.col("entity") == entity)
+                & (pl.col("period") == str(period))
+            )
+            found = MetricValue(*hit.row(0)) if hit.height else None
         if found is not None:
             return found
         if metric not in METRICS:
@@ -313,20 +315,25 @@ class RunResult:
             "reo": c["c_reo"],
         }[column]
 
-    def _relevant(self, column: str, metric: str) -> pl.Expr:
-        """Rows that can contribute to ``metric`` (a non-zero coefficient for it)."""
-        kind = pl.col("source_kind")
+    @staticmethod
+    def _relevant(column: str, metric: str, kind: tuple[Any, ...], c: Mapping[str, Any]) -> bool:
+        """Whether a row can contribute to ``metric`` (a non-zero coefficient for it).
+
+        ``kind`` is the row's (source kind, mobile, Scope 3 category); ``c`` its
+        coefficients.
+        """
+        source_kind, mobile, s3cat = kind
         if metric.startswith("ghg.scope3.cat"):
-            return pl.col("s3cat") == int(metric[-2:])
+            return bool(s3cat == int(metric[-2:]))
         if column == "s1_stationary":
-            return (kind == "fuel") & ~pl.col("mobile")
+            return source_kind == "fuel" and not mobile
         if column == "s1_mobile":
-            return pl.col("mobile")
+            return bool(mobile)
         direct = ["c_process", *_GAS_COEFS]
         if column == "fugitive":
-            return _any_nonzero(direct) & (kind == "gas_fugitive")
+            return source_kind == "gas_fugitive" and any(c[name] != 0 for name in direct)
         if column == "process":
-            return _any_nonzero(direct) & (kind != "gas_fugitive")
+            return source_kind != "gas_fugitive" and any(c[name] != 0 for name in direct)
         coefs = {
             "s1": ["c_co2", "c_ch4", "c_n2o", *direct],
             "co2_all": ["c_co2", "c_process"],
@@ -337,32 +344,40 @@ class RunResult:
             "sf6": ["c_g_sf6"],
             "nf3": ["c_g_nf3"],
         }.get(column, ["c_" + column])
-        expr = pl.lit(False)
-        for c in coefs:
-            expr = expr | (pl.col(c) != 0)
-        return expr
+        return any(c[name] != 0 for name in coefs)
 
     def _base_lineage(self, metric: str, column: str, node: str, year: int) -> dict[str, Any]:
+        # A few polars filters, then plain Python over the (few) rows of one node and
+        # year: explain reads one value, so fixed costs matter more than bulk speed.
         members = self.tree.descendants(node)
-        kinds = self.per_source.select("ind", "source_kind", "mobile", "s3cat").unique()
-        sub = (
-            self.rows.filter(pl.col("entity").is_in(members) & (pl.col("year") == year))
-            .join(self.coef_frame, on=["grp", "year", "ind"], how="left")
-            .join(kinds, on="ind", how="left")
-            .filter(self._relevant(column, metric))
-            .sort(["entity", "indicator", "period", "id"])
-        )
+        kinds = {
+            r[0]: r[1:]
+            for r in self.per_source.select("ind", "source_kind", "mobile", "s3cat")
+            .unique()
+            .iter_rows()
+        }
+        coef_rows = self.coef_frame.filter(pl.col("year") == year)
+        ckeys = {(r["grp"], r["ind"]): (r["ckey"], r) for r in coef_rows.iter_rows(named=True)}
+        groups: dict[str, list[dict[str, Any]]] = {}
+        found = self.rows.filter(pl.col("entity").is_in(members) & (pl.col("year") == year))
+        for r in sorted(
+            found.iter_rows(named=True),
+            key=lambda r: (r["entity"], r["indicator"], r["period"], r["id"]),
+        ):
+            r["ckey"], c_values = ckeys[(r["grp"], r["ind"])]
+            kind = kinds.get(r["ind"], (None, None, None))
+            if self._relevant(column, metric, kind, c_values):
+                groups.setdefault(r["entity"], []).append(r)
         own = {
             (r["entity"], year): r
             for r in self.own.filter(pl.col("year") == year).iter_rows(named=True)
         }
         unit = METRICS[metric].unit
         entities = []
-        for code, group in sub.group_by("entity", maintain_order=True):
-            ent_code = str(code[0])
+        for ent_code, group in groups.items():
             share = self.tree.share(ent_code, node)
             observations = []
-            for r in group.iter_rows(named=True):
+            for r in group:
                 coef = self.coefficients[r["ckey"]]
                 wanted = _KINDS_FOR[column]
                 note_fallback = any("location-based grid factor" in n for n in coef.notes)
@@ -373,7 +388,7 @@ class RunResult:
                     or (column == "s2mkt" and note_fallback and sel.factor.kind == "grid")
                 ]
                 if column in ("s1", "ch4e", "n2oe", "s1_stationary", "s1_mobile") and (
-                    r["c_ch4"] or r["c_n2o"]
+                    coef.values["c_ch4"] or coef.values["c_n2o"]
                 ):
                     factors += [_factor_json("GWP", s) for s in self.gwp_factors]
                 observations.append(
@@ -443,7 +458,7 @@ class RunResult:
     def to_lineage(self) -> bytes:
         """The whole run, lineage included, packed as bytes (a store keeps them).
 
-        A zip of the engine's frames (Arrow IPC, zstd) and one JSON document
+        A zip of the engine's frames (Arrow IPC streams, zstd) and one JSON document
         (options, hashes, the entity tree, every factor choice).
         :meth:`from_lineage` gives back a result whose :meth:`explain` is the
         same, without the ledger or the factor library.
@@ -458,22 +473,23 @@ class RunResult:
             "code_version": self.code_version,
             "entities": [e.as_dict() for e in self.tree.entities.values()],
             "gwp_factors": [_selection_json(s) for s in self.gwp_factors],
-            "coefficients": {
-                str(k): {
-                    "values": c.values,
-                    "factors": [[role, _selection_json(sel)] for role, sel in c.factors],
-                    "notes": c.notes,
-                }
-                for k, c in self.coefficients.items()
-            },
         }
+        keys = sorted(self.coefficients)
+        coefs = pl.DataFrame(
+            {
+                "ckey": keys,
+                "json": [_coefficients_json(self.coefficients[k]) for k in keys],
+            },
+            schema={"ckey": pl.Int64, "json": pl.Utf8},
+        )
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
             zf.writestr("meta.json", json.dumps(meta, ensure_ascii=False, default=str))
             frames = dict(zip(_FRAMES, self._frames(), strict=True))
+            frames["coefficients"] = coefs
             for name, frame in frames.items():
                 part = io.BytesIO()
-                frame.write_ipc(part, compression="zstd")
+                frame.write_ipc_stream(part, compression="zstd")
                 zf.writestr(f"{name}.arrow", part.getvalue())
         return buf.getvalue()
 
@@ -490,19 +506,18 @@ class RunResult:
                     raise CalcError(
                         f"stored lineage format {meta.get('format')!r} is not {LINEAGE_FORMAT}"
                     )
-                frames = {n: pl.read_ipc(io.BytesIO(zf.read(f"{n}.arrow"))) for n in _FRAMES}
+                frames = {
+                    n: pl.read_ipc_stream(io.BytesIO(zf.read(f"{n}.arrow")))
+                    for n in (*_FRAMES, "coefficients")
+                }
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise CalcError(f"stored lineage cannot be read: {exc}") from None
         entities = [_entity(d) for d in meta["entities"]]
         boundary: Boundary = meta["boundary"]
-        coefficients = {
-            int(k): Coefficients(
-                values={c: float(v) for c, v in c_json["values"].items()},
-                factors=[(role, _selection(sel)) for role, sel in c_json["factors"]],
-                notes=list(c_json["notes"]),
-            )
-            for k, c_json in meta["coefficients"].items()
-        }
+        texts = frames["coefficients"]
+        coefficients = _StoredCoefficients(
+            dict(zip(texts["ckey"].to_list(), texts["json"].to_list(), strict=True))
+        )
         g4, g2 = (_selection(s) for s in meta["gwp_factors"])
         return cls(
             values=frames["values"],
@@ -543,3 +558,40 @@ def _entity(data: dict[str, Any]) -> Entity:
     for key in ("included_from", "included_to"):
         d[key] = date.fromisoformat(d[key]) if d[key] else None
     return Entity(**d)
+
+
+def _coefficients_json(c: Coefficients) -> str:
+    return json.dumps(
+        {
+            "values": c.values,
+            "factors": [[role, _selection_json(sel)] for role, sel in c.factors],
+            "notes": c.notes,
+        },
+        ensure_ascii=False,
+    )
+
+
+class _StoredCoefficients(Mapping[int, Coefficients]):
+    """Coefficients of a stored run, each decoded from its JSON when first read."""
+
+    def __init__(self, texts: dict[int, str]) -> None:
+        self._texts = texts
+        self._done: dict[int, Coefficients] = {}
+
+    def __getitem__(self, key: int) -> Coefficients:
+        found = self._done.get(key)
+        if found is None:
+            data = json.loads(self._texts[key])
+            found = Coefficients(
+                values={c: float(v) for c, v in data["values"].items()},
+                factors=[(role, _selection(sel)) for role, sel in data["factors"]],
+                notes=list(data["notes"]),
+            )
+            self._done[key] = found
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)

@@ -364,9 +364,9 @@ def _progress(target: Target, values: Values, year: int) -> Progress:
     goal: float | None = target.target_value
     if goal is None and target.change_pct is not None and baseline is not None:
         goal = baseline * (1 + target.change_pct / 100)
+    # a target value without a direction is a cap ("at most T"), even above the baseline;
+    # a rise says direction: increase, or is a positive change_pct
     direction = target.direction
-    if direction is None and goal is not None and baseline is not None:
-        direction = "increase" if goal > baseline else "decrease"
     if direction is None and target.change_pct is not None:
         direction = "increase" if target.change_pct > 0 else "decrease"
     if direction is None:

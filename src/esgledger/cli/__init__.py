@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from rich.markup import escape
 
 from esgledger.cli.app import app, err_console, state
-from esgledger.errors import EsgError
+from esgledger.errors import EsgError, Hint
 
-__all__ = ["COMMAND_MODULES", "app", "main", "run"]
+__all__ = ["COMMAND_MODULES", "app", "main", "render_hint", "run"]
 
 # Modules that register commands on ``app``; each owns one area.
 COMMAND_MODULES = (
@@ -31,6 +31,11 @@ COMMAND_MODULES = (
     "esgledger.cli.report",
     "esgledger.cli.coverage",
     "esgledger.cli.quality",
+    "esgledger.cli.workflow",
+    "esgledger.cli.users",
+    "esgledger.cli.energy",
+    "esgledger.cli.outbox",
+    "esgledger.cli.serve",
 )
 _registered = False
 
@@ -46,6 +51,15 @@ def _register() -> None:
             if exc.name != name:
                 raise
     _registered = True
+
+
+def render_hint(hint: Hint) -> str:
+    """A structured hint as the command line says it: options as flags, use cases as commands."""
+    if hint.kind == "option" and hint.name:
+        return f"{hint.text} (--{hint.name.replace('_', '-')} ...)"
+    if hint.kind == "command" and hint.name:
+        return f"{hint.text}: esgledger {hint.name.replace('.', ' ')}"
+    return hint.text
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -71,7 +85,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except EsgError as exc:
         err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
         if exc.hint:
-            err_console.print(f"hint: {exc.hint}", markup=False)
+            err_console.print(f"hint: {render_hint(exc.hint)}", markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
         err_console.print("interrupted")

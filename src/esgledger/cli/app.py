@@ -9,7 +9,9 @@ business logic.
 from __future__ import annotations
 
 import json
+import math
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,9 +20,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from esgledger.services.context import Context
 from esgledger.settings import Settings, load_settings
 
-__all__ = ["State", "add_row", "app", "console", "emit_json", "err_console", "state"]
+__all__ = [
+    "State",
+    "add_row",
+    "app",
+    "console",
+    "emit_json",
+    "err_console",
+    "open_context",
+    "state",
+]
 
 app = typer.Typer(
     name="esgledger",
@@ -39,6 +51,7 @@ class State:
 
     def __init__(self) -> None:
         self.db: str | None = None
+        self.user: str | None = None  # --as / ESGLEDGER_USER; None: the local administrator
         self.argv: list[str] = []  # the whole command line, set by esgledger.cli.run
 
     @property
@@ -86,16 +99,42 @@ def _root(
             envvar="ESGLEDGER_DATABASE_URL",
         ),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="USERNAME",
+            help="Act as this user of the ledger (default: ESGLEDGER_USER, else the built-in "
+            "local administrator).",
+            envvar="ESGLEDGER_USER",
+        ),
+    ] = None,
 ) -> None:
     """ESG data ledger, carbon accounting and sustainability reports for company groups."""
     state.db = db
+    state.user = user or None
     if "--help" not in state.argv:
         _note_new_sqlite_file(state.settings.database_url, ctx.invoked_subcommand)
 
 
+def _finite(data: Any) -> Any:
+    """``data`` with every infinite or NaN float as null: JSON has no such numbers."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
 def emit_json(data: Any) -> None:
-    """Print ``data`` as JSON on stdout (UTF-8, not ASCII-escaped, stable key order)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Print ``data`` as JSON on stdout (UTF-8, not ASCII-escaped, stable key order).
+
+    Always valid JSON: a non-finite float (which no result should hold) prints as null.
+    """
+    text = json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 
@@ -106,3 +145,10 @@ def add_row(table: Table, *cells: str, style: str | None = None) -> None:
     them would otherwise be taken for a style tag (and could crash the command).
     """
     table.add_row(*(Text(c) for c in cells), style=style)
+
+
+def open_context() -> AbstractContextManager[Context]:
+    """The ledger of ``--db`` and the user of ``--as`` (or the local administrator)."""
+    from esgledger.services.session import open_context as _open
+
+    return _open(state.db, state.user)

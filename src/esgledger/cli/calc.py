@@ -22,7 +22,7 @@ from esgledger.calc.metrics import METRICS
 from esgledger.catalog.factors import KINDS, Factor, load_factors, read_factor_file
 from esgledger.cli.app import add_row, app, console, emit_json, err_console, state
 from esgledger.cli.paths import choice, input_text
-from esgledger.errors import CalcError, ConfigError, EsgError, NotFoundError
+from esgledger.errors import CalcError, EsgError, InputError, NotFoundError
 from esgledger.store import Ledger
 
 __all__ = ["compute_cmd", "explain_cmd", "factors_cmd", "render_explanation"]
@@ -252,7 +252,7 @@ def explain_cmd(
         typer.Option(
             "--run",
             metavar="ID",
-            help="Explain this stored run (default: the latest of the options).",
+            help="A stored run to read (default: the latest run of these options).",
         ),
     ] = None,
     as_json: JsonOpt = False,
@@ -336,11 +336,11 @@ def factors_cmd(
     """
     if query == "import":
         if file is None:
-            raise ConfigError("factors import needs a FILE", hint="esgledger factors import F.csv")
+            raise InputError("factors import needs a FILE", hint="esgledger factors import F.csv")
         _import_factors(file, dry_run=dry_run, as_json=as_json)
         return
     if file is not None:
-        raise ConfigError(f"unexpected argument {str(file)!r}", hint="esgledger factors [QUERY]")
+        raise InputError(f"unexpected argument {str(file)!r}", hint="esgledger factors [QUERY]")
     if kind is not None:
         choice("--kind", kind, tuple(KINDS))
     factors = load_factors().with_overrides(_overrides_if_any())

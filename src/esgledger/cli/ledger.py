@@ -13,17 +13,19 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
-from esgledger.catalog.indicators import find_indicators, load_indicators
-from esgledger.cli.app import add_row, app, console, emit_json, state
+from esgledger.catalog.indicators import find_indicators
+from esgledger.cli.app import add_row, app, console, emit_json, open_context
 from esgledger.cli.paths import choice
-from esgledger.errors import ConfigError, NotFoundError
-from esgledger.model import STATUSES, Entity, Observation, Period
-from esgledger.store import Ledger, StatusChange, approve, locks, review, submit
-from esgledger.store.database import safe_url
+from esgledger.errors import InputError
+from esgledger.model import STATUSES, Entity, Observation, StatusChange
+from esgledger.services import audit, entities, observations, session, workflow
+from esgledger.services.context import Context
 
 __all__ = [
+    "Context",
     "approve_cmd",
     "audit_app",
     "audit_log_cmd",
@@ -60,31 +62,6 @@ IndicatorOpt = Annotated[
 ]
 
 
-def _open() -> Ledger:
-    return Ledger.open(state.db)
-
-
-def check_filters(
-    ledger: Ledger,
-    *,
-    entity: str | None = None,
-    indicator: str | None = None,
-    period: str | None = None,
-) -> None:
-    """Refuse a filter that can only match nothing: an unknown entity or indicator
-    code, or a period that is not ``YYYY`` / ``YYYY-MM`` (a typo would otherwise
-    look like "no data")."""
-    if period is not None:
-        Period.parse(period)
-    if indicator is not None and indicator not in load_indicators():
-        raise NotFoundError(
-            f"unknown indicator {indicator!r}",
-            hint="list or search them with: esgledger indicators WORD",
-        )
-    if entity is not None and entity not in {e.code for e in ledger.entities()}:
-        raise NotFoundError(f"unknown entity {entity!r}", hint="list them with: esgledger entities")
-
-
 def entity_json(e: Entity) -> dict[str, Any]:
     """An entity as the JSON object of ``esgledger entities --json``."""
     return e.as_dict()
@@ -102,13 +79,8 @@ def init_cmd(
     ] = False,
 ) -> None:
     """Create the ledger database (or migrate it to the newest schema)."""
-    with _open() as ledger:
-        info = {
-            "database": safe_url(ledger.url),
-            "revision": ledger.revision(),
-            "entities": len(ledger.entities()),
-            "audit_events": ledger.verify_audit().events,
-        }
+    with open_context() as ctx:
+        info = session.ledger_info(ctx)
     if as_json:
         emit_json(info)
         return
@@ -131,20 +103,20 @@ def _label(e: Entity) -> str:
 @app.command("entities")
 def entities_cmd(as_json: JsonOpt = False) -> None:
     """Show the entity tree (the group, its branches and subsidiaries)."""
-    with _open() as ledger:
-        entities = ledger.entities()
+    with open_context() as ctx:
+        found = entities.list_entities(ctx)
     if as_json:
-        emit_json([entity_json(e) for e in entities])
+        emit_json([entity_json(e) for e in found])
         return
-    if not entities:
+    if not found:
         console.print("no entities yet; load some with: esgledger import entities.csv")
         return
-    codes = {e.code for e in entities}
+    codes = {e.code for e in found}
     children: dict[str | None, list[Entity]] = {}
-    for e in entities:
+    for e in found:
         parent = e.parent if e.parent in codes else None
         children.setdefault(parent, []).append(e)
-    root = Tree(f"{len(entities)} entities", guide_style="dim")
+    root = Tree(f"{len(found)} entities", guide_style="dim")
 
     def add(node: Tree, parent: str | None) -> None:
         for e in children.get(parent, []):
@@ -175,16 +147,32 @@ def indicators_cmd(
     if as_json:
         emit_json([asdict(i) for i in found])
         return
+
+    def range_of(i: Any) -> str:
+        lo = "" if i.min is None else f"{i.min:g}"
+        hi = "" if i.max is None else f"{i.max:g}"
+        return f"{lo}…{hi}" if lo or hi else ""
+
+    if console.width < _WIDE:  # a table of seven columns is unreadable: one entry per item
+        console.print(f"{len(found)} indicators", style="bold")
+        for i in found:
+            facts = ", ".join(x for x in (i.unit, i.pillar, i.kind, range_of(i)) if x)
+            line = Text(i.code, style="bold")
+            line.append(f"  ({facts})")
+            console.print(line)
+            console.print(Text(f"    {i.name_en}"))
+            console.print(Text(f"    {i.name_zh}"))
+        return
     table = Table(title=f"{len(found)} indicators")
     table.add_column("code", no_wrap=True)
     for col in ("name", "名称", "unit", "pillar", "kind", "range"):
         table.add_column(col)
     for i in found:
-        lo = "" if i.min is None else f"{i.min:g}"
-        hi = "" if i.max is None else f"{i.max:g}"
-        rng = f"{lo}…{hi}" if lo or hi else ""
-        add_row(table, i.code, i.name_en, i.name_zh, i.unit, i.pillar, i.kind, rng)
+        add_row(table, i.code, i.name_en, i.name_zh, i.unit, i.pillar, i.kind, range_of(i))
     console.print(table)
+
+
+_WIDE = 140  # terminal columns from which `indicators` prints a table
 
 
 @app.command("show")
@@ -227,10 +215,17 @@ def show_cmd(
     if status is not None:
         choice("--status", status, STATUSES)
     if limit < 0:
-        raise ConfigError(f"--limit {limit}: expected a number of rows, 0 or more")
-    with _open() as ledger:
-        check_filters(ledger, entity=entity, indicator=indicator, period=period)
-        rows = ledger.observations(entity, period, indicator, year, status=status, history=history)
+        raise InputError(f"--limit {limit}: expected a number of rows, 0 or more")
+    with open_context() as ctx:
+        rows = observations.list_observations(
+            ctx,
+            entity=entity,
+            period=period,
+            indicator=indicator,
+            status=status,
+            year=year,
+            history=history,
+        )
     if as_json:
         emit_json([observation_json(o) for o in rows])
         return
@@ -269,8 +264,8 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def audit_verify_cmd(as_json: JsonOpt = False) -> None:
     """Recompute the audit trail's hash chain; exit 2 naming the first bad event if broken."""
-    with _open() as ledger:
-        report = ledger.verify_audit()
+    with open_context() as ctx:
+        report = audit.verify_audit(ctx)
     if as_json:
         emit_json(report.as_dict())
         return
@@ -286,7 +281,12 @@ def audit_log_cmd(
         int, typer.Option("--since", metavar="SEQ", help="Only events after this seq.")
     ] = 0,
     limit: Annotated[
-        int | None, typer.Option("--limit", metavar="N", help="At most this many events.")
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            help="At most this many events: the newest N, or with --since the first N after it.",
+        ),
     ] = None,
     action: Annotated[
         str | None,
@@ -300,13 +300,26 @@ def audit_log_cmd(
             "--ref", metavar="REF", help="Only this reference, e.g. SUB/2024/water.fresh."
         ),
     ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", metavar="USERNAME", help="Only this user's events.")
+    ] = None,
+    entity: EntityOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List audit events in order (who did what, when, to which thing)."""
     if limit is not None and limit < 0:
-        raise ConfigError(f"--limit {limit}: expected a number of events, 0 or more")
-    with _open() as ledger:
-        events = ledger.audit_events(since=since, limit=limit, action=action, ref=ref)
+        raise InputError(f"--limit {limit}: expected a number of events, 0 or more")
+    with open_context() as ctx:
+        events = audit.audit_events(
+            ctx,
+            since=since,
+            limit=limit,
+            action=action,
+            ref=ref,
+            actor=actor,
+            entity=entity,
+            newest=since == 0,
+        )
     if as_json:
         emit_json([e.as_dict() for e in events])
         return
@@ -336,12 +349,9 @@ def _step(
     indicator: str | None,
     as_json: bool,
 ) -> None:
-    """Run one workflow step (``submit`` or ``review``) on the checked scope and print it."""
-    with _open() as ledger:
-        check_filters(ledger, entity=entity, indicator=indicator, period=period)
-        change = step(
-            ledger, period=period, entity=entity, indicator=indicator, actor=state.settings.actor
-        )
+    """Run one workflow step (``submit`` or ``review``) on the scope and print it."""
+    with open_context() as ctx:
+        change = step(ctx, entity, period, indicators=[indicator] if indicator else None)
     _print_change(change, as_json)
 
 
@@ -353,7 +363,7 @@ def submit_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Submit draft observations of a period for review (draft → submitted)."""
-    _step(submit, period, entity, indicator, as_json)
+    _step(workflow.submit, period, entity, indicator, as_json)
 
 
 @app.command("review")
@@ -364,32 +374,26 @@ def review_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Mark submitted observations of a period as reviewed (submitted → reviewed)."""
-    _step(review, period, entity, indicator, as_json)
+    _step(workflow.review, period, entity, indicator, as_json)
 
 
 @app.command("approve")
 def approve_cmd(period: PeriodOpt, entity: EntityOpt = None, as_json: JsonOpt = False) -> None:
-    """Approve a reviewed period and lock it; later changes need a restatement reason."""
-    with _open() as ledger:
-        check_filters(ledger, entity=entity, period=period)
-        change = approve(ledger, period=period, entity=entity, actor=state.settings.actor)
+    """Approve a reviewed period and lock it; later changes need a restatement reason.
+
+    Approved restatements (changes to a locked period) become the current values.
+    """
+    with open_context() as ctx:
+        change = workflow.approve(ctx, entity, period)
     _print_change(change, as_json)
 
 
 @app.command("locks")
 def locks_cmd(as_json: JsonOpt = False) -> None:
     """List approved, locked periods."""
-    with _open() as ledger:
-        found = locks(ledger)
-    data = [
-        {
-            "entity": lk.entity,
-            "period": lk.period,
-            "locked_at": lk.locked_at.isoformat(),
-            "locked_by": lk.locked_by,
-        }
-        for lk in found
-    ]
+    with open_context() as ctx:
+        found = workflow.locks(ctx)
+    data = [lk.as_dict() for lk in found]
     if as_json:
         emit_json(data)
         return

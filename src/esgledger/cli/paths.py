@@ -3,7 +3,7 @@
 A command that will write ``--out report.xlsx`` checks first that the path can be
 a workbook (right suffix, not a folder, its folder can be made); a command that
 reads a file checks that it exists, is a file and is UTF-8 text. Each problem is
-a :class:`~esgledger.errors.ConfigError` naming the option, the value and what
+a :class:`~esgledger.errors.InputError` naming the option, the value and what
 was expected, so the user gets one clear message (exit code 2) instead of an ``OSError`` halfway
 through, after the ledger was already read or written.
 """
@@ -14,13 +14,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from esgledger.errors import ConfigError
+from esgledger.errors import InputError
 
 __all__ = ["choice", "input_text", "output_file", "output_folder"]
 
 
-def _reject(option: str, value: object, expected: str) -> ConfigError:
-    return ConfigError(f"{option} {str(value)!r}: expected {expected}")
+def _reject(option: str, value: object, expected: str) -> InputError:
+    return InputError(f"{option} {str(value)!r}: expected {expected}")
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -68,16 +68,16 @@ def input_text(option: str, path: Path, what: str) -> str:
     ``what`` names the file with its article, e.g. ``"a factor file (CSV, UTF-8)"``.
     """
     if not path.exists():
-        raise ConfigError(f"cannot read {option} '{path}': no such file (expected {what})")
+        raise InputError(f"cannot read {option} '{path}': no such file (expected {what})")
     if path.is_dir():
-        raise ConfigError(f"cannot read {option} '{path}': it is a folder (expected {what})")
+        raise InputError(f"cannot read {option} '{path}': it is a folder (expected {what})")
     try:
         return path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ConfigError(f"cannot read {option} '{path}': {exc.strerror}") from None
+        raise InputError(f"cannot read {option} '{path}': {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise ConfigError(
+        raise InputError(
             f"cannot read {option} '{path}': row {line} is not UTF-8 text (expected {what})",
             hint="save it as UTF-8 (in Excel: 'CSV UTF-8')",
         ) from None

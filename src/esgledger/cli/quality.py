@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from esgledger.cli.app import app, console, emit_json, err_console, state
-from esgledger.errors import ConfigError, EsgError
+from esgledger.errors import EsgError, InputError
 from esgledger.services.quality import ACK_ACTION
 
 if TYPE_CHECKING:
@@ -191,7 +191,7 @@ def check_cmd(
     from esgledger.services.quality import ledger_findings, select_findings
 
     if limit < 0:
-        raise ConfigError(f"--limit {limit}: expected a number of findings, 0 or more")
+        raise InputError(f"--limit {limit}: expected a number of findings, 0 or more")
     _year_of(period)  # a bad --period fails before the ledger is opened
     with _working("checking the ledger…", quiet=as_json), _open_ledger() as ledger:
         findings = ledger_findings(ledger, threshold=threshold, required=require or [])

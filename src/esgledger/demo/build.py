@@ -243,6 +243,16 @@ def _step_report(ctx: DemoContext) -> None:
     ctx.extras["report"] = [str(p) for p in paths]
 
 
+def _step_energy(ctx: DemoContext) -> None:
+    """Synthetic 15-minute meter series of three key energy units; the alerts they raise."""
+    from esgledger.services.demo_energy import load_demo_energy
+    from esgledger.store import Ledger
+
+    if not isinstance(ctx.ledger, Ledger):
+        return
+    ctx.extras["energy"] = load_demo_energy(ctx.ledger, actor=ACTOR)
+
+
 def _step_summarise(ctx: DemoContext) -> None:
     summary = summarise(ctx.ledger, out_dir=ctx.out_dir, import_result=ctx.import_result)
     ctx.summary = replace(summary, extras=dict(ctx.extras))
@@ -262,6 +272,7 @@ STEPS: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("materiality and climate risks", _step_materiality),
     ("compute energy and emissions", _step_compute),
     ("report", _step_report),
+    ("synthetic meter data and alerts", _step_energy),
     # LEAD: ("compute", _step_compute), ("materiality", _step_materiality),
     #       ("risks", _step_risks), ("report", _step_report),
     ("summarise", _step_summarise),

@@ -12,10 +12,19 @@ Numbers
 
 Formulas
     Text that starts with ``= + - @`` (or a tab or carriage return) would be run
-    as a formula by a spreadsheet. On export such text gets a leading
-    apostrophe; on import one leading apostrophe is removed again when it is
-    followed by one of those characters or by another apostrophe. The rule is
+    as a formula by a spreadsheet.
+
+    In a CSV file, which has no cell types, such text gets a leading apostrophe
+    on export; on import one leading apostrophe is removed again when it is
+    followed by one of those characters or by another apostrophe (so a CSV
+    field that really starts with ``'=`` is written ``''=``). The rule is
     injective, so export → import gives back exactly the stored text.
+
+    In an XLSX workbook a text cell is literal: its value is read exactly as
+    stored, apostrophes included (Excel keeps the apostrophe a user types
+    before ``=`` out of the value, as the cell's ``quotePrefix`` style). The
+    export writes formula-like text as a text cell marked ``quotePrefix`` (see
+    :func:`xlsx_text`), which no spreadsheet runs, so nothing is added to it.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import Any
 
 from esgledger.spreadsheet import FORMULA_TRIGGERS, neutralise, restore
 
@@ -32,6 +42,7 @@ __all__ = [
     "number_text_for_xlsx",
     "parse_number",
     "restore",
+    "xlsx_text",
 ]
 
 
@@ -67,3 +78,19 @@ def number_text_for_xlsx(raw: str) -> float | None:
     if not math.isfinite(value) or f"{value:.16g}" != raw:
         return None
     return value
+
+
+def xlsx_text(sheet: Any, text: str) -> Any:
+    """``text`` for a write-only openpyxl ``sheet``: a text cell, never a formula.
+
+    Formula-like text becomes a text cell marked ``quotePrefix`` (shown as text,
+    never run); other text is returned as it is.
+    """
+    if not text or text[0] not in FORMULA_TRIGGERS:
+        return text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell

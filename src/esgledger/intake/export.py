@@ -21,7 +21,7 @@ from typing import Any, Literal
 import openpyxl
 
 from esgledger.errors import EsgError
-from esgledger.intake.cells import neutralise, number_text_for_xlsx, parse_number
+from esgledger.intake.cells import neutralise, number_text_for_xlsx, parse_number, xlsx_text
 from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
 from esgledger.model import Entity, LedgerReader, Observation
 
@@ -137,17 +137,17 @@ def write_xlsx(
     ws = wb.create_sheet("entities")
     ws.append(list(ENTITY_COLUMNS))
     for e in _tree_order(entities):
-        row: list[Any] = [neutralise(c) for c in entity_cells(e)]
-        pct = number_text_for_xlsx(row[5])
+        row: list[Any] = [xlsx_text(ws, c) for c in entity_cells(e)]
+        pct = number_text_for_xlsx(entity_cells(e)[5])
         if pct is not None:
             row[5] = pct  # a number cell when it reads back as the same number
         ws.append(row)
     ws = wb.create_sheet("observations")
     ws.append(list(OBSERVATION_COLUMNS))
     for o in observations:
-        row = [neutralise(c) for c in _observation_cells(o)]
+        row = [xlsx_text(ws, c) for c in _observation_cells(o)]
         number = number_text_for_xlsx(o.raw_value)
-        row[3] = number if number is not None else neutralise(o.raw_value)
+        row[3] = number if number is not None else xlsx_text(ws, o.raw_value)
         ws.append(row)
     save_workbook(wb, out)
     return out

@@ -60,7 +60,7 @@ def read_files(
             if table.kind != "entities":
                 continue
             try:
-                rows += check_entities(table, problems, seen)
+                rows += check_entities(table, problems, seen, warnings)
             except ReadError as exc:
                 problems.append(exc.problem)
         rejected = set(seen) - {e.code for _, _, e in rows}
@@ -114,5 +114,5 @@ def read_files(
         entities=tuple(e for _, _, e in rows),
         observations=tuple(checker.observations),
         warnings=tuple(warnings),
-        files=tuple(str(p) for p in paths),
+        files=tuple(Path(p).name for p in paths),  # names, not paths: the audit trail keeps them
     )

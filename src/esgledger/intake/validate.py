@@ -87,9 +87,16 @@ def _date(
 
 
 def check_entities(
-    table: Table, problems: list[Problem], seen: dict[str, tuple[str, int]]
+    table: Table,
+    problems: list[Problem],
+    seen: dict[str, tuple[str, int]],
+    warnings: list[Problem] | None = None,
 ) -> list[tuple[str, int, Entity]]:
-    """Entities of one table, with (file, row) for later checks; ``seen`` finds duplicates."""
+    """Entities of one table, with (file, row) for later checks; ``seen`` finds duplicates.
+
+    An ownership between 0 and 1 (``0.51``) is taken as the percentage it says
+    (0.51 %), with a warning that ownership is a percentage, not a fraction.
+    """
     ix = table.index
     out: list[tuple[str, int, Entity]] = []
     file = table.file
@@ -103,7 +110,12 @@ def check_entities(
 
         code = _cell(cells, ix["code"]).strip()
         if not _CODE.fullmatch(code):
-            bad("code", code, "an entity code (letters, digits, '_', '.', '-'; up to 64)")
+            bad(
+                "code",
+                code,
+                "an entity code: a letter or digit first, then letters, digits, '_', '.' "
+                "or '-'; up to 64 characters",
+            )
         elif code in seen:
             bad("code", code, f"each entity once (also on {_at(seen[code], file)})")
         else:
@@ -129,6 +141,19 @@ def check_entities(
             ownership = parse_number(own_text.strip().removesuffix("%"))
             if ownership is None or not 0 <= ownership <= 100:
                 bad("ownership_pct", own_text, "a percentage from 0 to 100, or empty")
+            elif 0 < ownership < 1 and warnings is not None and "%" not in own_text:
+                warnings.append(
+                    Problem(
+                        file,
+                        row,
+                        "ownership_pct",
+                        own_text,
+                        f"a percentage (51 for 51 %), not a fraction; {own_text.strip()} is "
+                        f"read as {own_text.strip()} %; write {ownership * 100:g} for "
+                        f"{ownership * 100:g} %, or {own_text.strip()}% to keep it and "
+                        "silence this warning",
+                    )
+                )
         control = _cell(cells, ix["control"]).strip()
         if control not in CONTROLS:
             bad("control", control, "one of operational, financial, none")
@@ -237,7 +262,11 @@ class ObservationChecker:
         self.warnings = warnings
         self.indicators = indicators if indicators is not None else load_indicators()
         self.progress = progress
-        self.seen: dict[tuple[str, str, str], tuple[str, int]] = {}
+        # (entity, period, indicator) -> file number << 32 | row: one int, not a tuple, per row
+        self.seen: dict[tuple[str, str, str], int] = {}
+        self._files: list[str] = []
+        # repeated cell texts (units, sources, comments) share one string object
+        self._texts: dict[str, str] = {}
         self._periods: dict[str, tuple[Period, str] | None] = {}
         self._factors: dict[tuple[str, str], float | str] = {}
         self._windows: dict[tuple[str, str], bool] = {}
@@ -299,6 +328,19 @@ class ObservationChecker:
         i_value, i_unit, i_source, i_comment = ix["value"], ix["unit"], ix["source"], ix["comment"]
         width = max(ix.values()) + 1
         file = table.file
+        self._files.append(file)
+        file_tag = (len(self._files) - 1) << 32
+        files = self._files
+        texts = self._texts
+
+        def shared(text: str) -> str:
+            got = texts.get(text)
+            if got is not None:
+                return got
+            if len(texts) < 200_000:
+                texts[text] = text
+            return text
+
         problems = self.problems
         entities, indicators, seen = self.entities, self.indicators, self.seen
         append = self.observations.append
@@ -372,19 +414,19 @@ class ObservationChecker:
                 if isinstance(factor, str):
                     problems.append(Problem(file, row, "unit", raw_unit, factor))
             if entity is not None and period is not None and ind is not None:
-                key = (code, period_key, ind_code)
+                key = (entity.code, period_key, ind.code)
                 first = seen.get(key)
                 if first is None:
-                    seen[key] = (file, row)
+                    seen[key] = file_tag | row
                 else:
+                    at = (files[first >> 32], first & 0xFFFFFFFF)
                     problems.append(
                         Problem(
                             file,
                             row,
                             "indicator",
                             ind_code,
-                            "one row per entity, period and indicator "
-                            f"(same as {_at(first, file)})",
+                            f"one row per entity, period and indicator (same as {_at(at, file)})",
                         )
                     )
             if len(problems) != before or entity is None:
@@ -431,15 +473,15 @@ class ObservationChecker:
                 )
             append(
                 Observation(
-                    entity=code,
+                    entity=entity.code,
                     period=period_key,
-                    indicator=ind_code,
+                    indicator=ind.code,
                     value=value,
                     unit=ind.unit,
                     raw_value=raw_value,
-                    raw_unit=raw_unit,
-                    source=cells[i_source],
-                    comment=cells[i_comment],
+                    raw_unit=shared(raw_unit),
+                    source=shared(cells[i_source]),
+                    comment=shared(cells[i_comment]),
                 )
             )
         if self.progress is not None:

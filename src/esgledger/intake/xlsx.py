@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -22,7 +23,16 @@ from xml.etree.ElementTree import Element, iterparse
 
 from esgledger.errors import EsgError
 
-__all__ = ["Workbook", "XlsxError"]
+__all__ = [
+    "MAX_CELL_TEXT",
+    "MAX_COLUMNS",
+    "MAX_PART_BYTES",
+    "MAX_RATIO",
+    "MAX_ROWS",
+    "SheetError",
+    "Workbook",
+    "XlsxError",
+]
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -38,14 +48,53 @@ _DIGITS = "0123456789"
 _DIMENSION = re.compile(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 
 
+# Excel's own limits (Excel specifications and limits): a sheet has at most 1,048,576 rows
+# and 16,384 columns (A to XFD); a cell holds at most 32,767 characters.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_CELL_TEXT = 32_767
+# A part of the package may unpack to at most 1 GiB, and (when over 16 MiB) to at most 200
+# times its packed size: spreadsheet XML packs 5-30x; a decompression bomb packs 1000x.
+MAX_PART_BYTES = 1 << 30
+MAX_RATIO = 200
+_RATIO_FROM = 16 << 20
+# Errors a damaged package raises while a part is read.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+
+
 class XlsxError(EsgError):
     """The file is not a readable XLSX workbook."""
 
 
-def _column_index(letters: str) -> int:
+class SheetError(XlsxError):
+    """A worksheet holds something the reader refuses: ``row``/``cell`` say where."""
+
+    def __init__(
+        self, expected: str, *, row: int | None = None, cell: str | None = None,
+        value: str | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(expected)
+        self.expected = expected
+        self.row = row
+        self.cell = cell
+        self.value = value
+
+
+def _column_index(letters: str, ref: str, row: int) -> int:
+    """0-based column of ``letters`` (``A`` = 0); SheetError past column XFD or not letters."""
+    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isupper():
+        raise SheetError(
+            "a cell reference such as B7 within columns A to XFD", row=row, value=ref[:20]
+        )
     n = 0
     for ch in letters:
         n = n * 26 + (ord(ch) - 64)
+    if n > MAX_COLUMNS:
+        raise SheetError(
+            f"a cell within columns A to XFD (a sheet has at most {MAX_COLUMNS:,} columns)",
+            row=row,
+            value=ref[:20],
+        )
     return n - 1
 
 
@@ -68,8 +117,16 @@ class Workbook:
     def __init__(self, path: str) -> None:
         try:
             self._zip = zipfile.ZipFile(path)
+        except (*DAMAGED, KeyError, SyntaxError, ValueError) as exc:
+            raise XlsxError(f"{path} is not a readable .xlsx workbook") from exc
+        try:
+            self._check_sizes()
             self._sheets, date1904 = self._read_workbook()
-        except (zipfile.BadZipFile, KeyError, SyntaxError, ValueError) as exc:
+        except SheetError:
+            self._zip.close()
+            raise
+        except (*DAMAGED, KeyError, SyntaxError, ValueError) as exc:
+            self._zip.close()
             raise XlsxError(f"{path} is not a readable .xlsx workbook") from exc
         self._epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
         self._shared: list[str] | None = None
@@ -91,6 +148,21 @@ class Workbook:
         return list(self._sheets)
 
     # -- package parts -------------------------------------------------------
+    def _check_sizes(self) -> None:
+        """Refuse a decompression bomb before any part is unpacked (sizes from the directory).
+
+        zipfile never unpacks more than a member's declared size (and checks the
+        CRC), so the declared sizes bound what reading can cost.
+        """
+        for info in self._zip.infolist():
+            size, packed = info.file_size, max(info.compress_size, 1)
+            if size > MAX_PART_BYTES or (size > _RATIO_FROM and size > MAX_RATIO * packed):
+                raise SheetError(
+                    f"a workbook whose parts unpack to at most {MAX_PART_BYTES >> 20:,} MiB "
+                    f"and {MAX_RATIO} times their packed size ({info.filename} unpacks "
+                    f"{packed:,} bytes to {size:,})",
+                )
+
     def _rels(self) -> dict[str, tuple[str, str]]:
         out: dict[str, tuple[str, str]] = {}
         with self._zip.open("xl/_rels/workbook.xml.rels") as f:
@@ -126,7 +198,14 @@ class Workbook:
                 with self._zip.open(self._shared_part) as f:
                     for _, el in iterparse(f):  # noqa: S314
                         if el.tag == _NS + "si":
-                            self._shared.append(_text(el))
+                            text = _text(el)
+                            if len(text) > MAX_CELL_TEXT:
+                                raise SheetError(
+                                    f"text of at most {MAX_CELL_TEXT:,} characters in a cell "
+                                    f"(shared string {len(self._shared)} has {len(text):,})",
+                                    value=text[:30] + "…",
+                                )
+                            self._shared.append(text)
                             el.clear()
         return self._shared
 
@@ -178,7 +257,13 @@ class Workbook:
         return f"{shown.normalize():f}%"
 
     def _date_text(self, serial: str) -> str:
-        moment = self._epoch + timedelta(days=float(serial))
+        try:
+            moment = self._epoch + timedelta(days=float(serial))
+        except (OverflowError, ValueError):
+            raise SheetError(
+                "a date Excel can show (a serial number from 0 to 2958465, up to 9999-12-31)",
+                value=serial[:30],
+            ) from None
         if moment.hour == moment.minute == moment.second == 0:
             return moment.date().isoformat()
         return moment.isoformat()
@@ -192,64 +277,126 @@ class Workbook:
 
     # -- rows ----------------------------------------------------------------
     def rows(self, sheet: str) -> Iterator[tuple[int, list[str]]]:
-        """(1-based row number, cell texts) for every non-empty row of ``sheet``."""
+        """(1-based row number, cell texts) for every non-empty row of ``sheet``.
+
+        :class:`SheetError` for a row past 1,048,576, a cell past column XFD, text
+        over 32,767 characters, a shared string that does not exist or a date
+        Excel cannot show; a damaged package raises zipfile's, zlib's or the XML
+        parser's error.
+        """
         shared = self._shared_strings()
         dates = self._dates()
         percents, months = self._percent_styles, self._month_styles
         part = self._sheets[sheet]
+        n_shared = len(shared)
         with self._zip.open(part) as f:
             next_row = 1
             columns: dict[str, int] = {}
-            for _, el in iterparse(f):  # noqa: S314
-                if el.tag != _ROW:
+            # the worksheet and its direct children: finished children are dropped at once,
+            # so memory stays flat however many rows (or other elements) the sheet holds
+            stack: list[Element] = []
+            depth = 0
+            for event, el in iterparse(f, events=("start", "end")):  # noqa: S314
+                if event == "start":
+                    if depth < 2:
+                        stack.append(el)
+                    depth += 1
+                    continue
+                depth -= 1
+                if depth < 2:
+                    if depth == 1:
+                        stack.pop()
+                        stack[0].clear()
+                    continue
+                if depth > 2 or el.tag != _ROW:
+                    if depth == 2:
+                        stack[1].clear()
                     continue
                 r = el.get("r")
-                row_number = int(r) if r else next_row
+                try:
+                    row_number = int(r) if r else next_row
+                except ValueError:
+                    raise SheetError("a row number", row=next_row, value=r[:20]) from None
+                if not 1 <= row_number <= MAX_ROWS:
+                    raise SheetError(f"at most {MAX_ROWS:,} rows (Excel's limit)", row=row_number)
                 next_row = row_number + 1
                 cells: list[str] = []
-                for c in el:
-                    if c.tag != _C:
-                        continue
-                    ref = c.get("r")
-                    if ref:
-                        letters = ref.rstrip(_DIGITS)
-                        col = columns.get(letters)
-                        if col is None:
-                            col = columns[letters] = _column_index(letters)
-                        if col != len(cells):
-                            if col < len(cells):
-                                raise ValueError(f"cell {ref} out of order")
-                            cells.extend([""] * (col - len(cells)))
-                    kind = c.get("t")
-                    if kind == "inlineStr":
-                        is_ = c.find(_IS)
-                        if is_ is None:
-                            value = ""
-                        elif len(is_) == 1 and is_[0].tag == _T:
-                            value = is_[0].text or ""
-                        else:
-                            value = _text(is_)
-                    else:
-                        value = c.findtext(_V) or ""
-                        if not value:
-                            formula = c.findtext(_F)
-                            if formula:  # no cached result (written by a program): show it
-                                value = "=" + formula
-                        elif kind == "s":
-                            value = shared[int(value)] if value else ""
-                        elif kind == "b":
-                            value = "TRUE" if value == "1" else "FALSE"
-                        elif kind == "d" and value.endswith("T00:00:00"):
-                            value = value[:10]
-                        elif value and (dates or percents) and kind in (None, "n"):
-                            style = c.get("s")
-                            if style and int(style) in dates:
-                                value = self._date_text(value)
-                                if int(style) in months and value[8:] == "01":
-                                    value = value[:7]
-                            elif style and int(style) in percents:
-                                value = self._percent_text(value)
-                    cells.append(value)
-                el.clear()  # an emptied row element stays behind: a few bytes per row
+                ref = ""
+                try:
+                    for c in el:
+                        if c.tag != _C:
+                            continue
+                        ref = c.get("r") or ""
+                        if ref:
+                            letters = ref.rstrip(_DIGITS)
+                            col = columns.get(letters)
+                            if col is None:
+                                col = columns[letters] = _column_index(letters, ref, row_number)
+                            if col != len(cells):
+                                if col < len(cells):
+                                    raise SheetError(
+                                        "cells in column order", row=row_number, value=ref
+                                    )
+                                cells.extend([""] * (col - len(cells)))
+                        value = self._cell_text(c, shared, n_shared, dates, percents, months)
+                        if len(value) > MAX_CELL_TEXT:
+                            raise SheetError(
+                                f"text of at most {MAX_CELL_TEXT:,} characters in a cell "
+                                f"(this one has {len(value):,})",
+                                value=value[:30] + "…",
+                            )
+                        cells.append(value)
+                except SheetError as exc:
+                    exc.row = exc.row or row_number
+                    exc.cell = exc.cell or ref or None
+                    raise
+                stack[1].clear()
                 if any(cells):
                     yield row_number, cells
+
+    def _cell_text(
+        self,
+        c: Element,
+        shared: list[str],
+        n_shared: int,
+        dates: frozenset[int],
+        percents: frozenset[int],
+        months: frozenset[int],
+    ) -> str:
+        kind = c.get("t")
+        if kind == "inlineStr":
+            is_ = c.find(_IS)
+            if is_ is None:
+                return ""
+            if len(is_) == 1 and is_[0].tag == _T:
+                return is_[0].text or ""
+            return _text(is_)
+        value = c.findtext(_V) or ""
+        if not value:
+            formula = c.findtext(_F)
+            if formula:  # no cached result (written by a program): show it
+                return "=" + formula
+            return value
+        if kind == "s":
+            index = int(value) if value.isdigit() else -1
+            if not 0 <= index < n_shared:
+                raise SheetError(
+                    f"a shared string index from 0 to {n_shared - 1} "
+                    "(the workbook's string table is damaged)",
+                    value=value[:20],
+                )
+            return shared[index]
+        if kind == "b":
+            return "TRUE" if value == "1" else "FALSE"
+        if kind == "d" and value.endswith("T00:00:00"):
+            return value[:10]
+        if (dates or percents) and kind in (None, "n"):
+            style = c.get("s")
+            if style and style.isdigit():
+                if int(style) in dates:
+                    value = self._date_text(value)
+                    if int(style) in months and value[8:] == "01":
+                        value = value[:7]
+                elif int(style) in percents:
+                    value = self._percent_text(value)
+        return value

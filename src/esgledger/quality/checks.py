@@ -29,11 +29,12 @@ Nothing here opens a database or a file.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from esgledger.calc.formula import Definition, Value, evaluate
@@ -614,6 +615,7 @@ def run_checks(
     years: Collection[int] | None = None,
     config: CheckConfig | None = None,
     acknowledged: Mapping[str, str] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
     computed: Mapping[tuple[str, str, int], tuple[float, str]] | None = None,
     factors: FactorSet | None = None,
     computed_basis: str = "operational control",
@@ -622,12 +624,15 @@ def run_checks(
 
     ``years`` limits the findings to periods in those years (the year before is
     still read for comparisons); ``acknowledged`` maps finding ids to the
-    reason a reviewer gave. ``computed`` ((entity, metric, year) → (value,
+    reason a reviewer gave, ``fingerprints`` to the finding's fingerprint at
+    that time (a finding whose values changed since is open again).
+    ``computed`` ((entity, metric, year) → (value,
     unit), on ``computed_basis``) enables ``reported_vs_computed``; ``factors``
     enables ``factor_fallback``.
     """
     cfg = config or CheckConfig()
-    data = _Data(observations, {e.code: e for e in entities}, indicators)
+    entity_map = {e.code: e for e in entities}
+    data = _Data(observations, entity_map, indicators)
     found: list[Finding] = []
     found += _check_rows(data)
     found += _check_missing(data, cfg.required)
@@ -642,4 +647,52 @@ def run_checks(
         wanted = set(years)
         found = [f for f in found if f.year in wanted]
     unique = {f.id: f for f in found}
-    return sort_findings(apply_acknowledgements(unique.values(), acknowledged or {}))
+    stamped = _with_fingerprints(data, list(unique.values()))
+    return sort_findings(apply_acknowledgements(stamped, acknowledged or {}, fingerprints))
+
+
+def _with_fingerprints(data: _Data, findings: list[Finding]) -> list[Finding]:
+    """Each finding with a hash of the values it is about.
+
+    The rows hashed: the finding's entity (a group finding: every entity under
+    it), its indicator (a sum rule: the whole and its parts; a peer metric or
+    ``*``: every indicator of the entity), in its year and the year before —
+    value, unit and period of each — plus the message (which carries derived
+    figures such as a peer median). Any change to those values changes it.
+    """
+    rows: dict[tuple[str, int], list[Observation]] = defaultdict(list)
+    for items in data.by_code.values():
+        for entity, period, obs in items:
+            rows[(entity, period.year)].append(obs)
+    out = []
+    for f in findings:
+        ents = _members_under(data.entities, f.entity) if f.subject == "group" else [f.entity]
+        codes: set[str] | None = {f.indicator, *f.subject.split(",")} - {"", "group"}
+        if f.indicator not in data.indicators:
+            codes = None  # '*' or a peer metric: everything the entity reported
+        picked = sorted(
+            (o.entity, o.indicator, o.period, repr(o.value), o.unit)
+            for e in ents
+            for y in (f.year - 1, f.year)
+            for o in rows.get((e, y), ())
+            if codes is None or o.indicator in codes
+        )
+        text = "\x1e".join("\x1f".join(r) for r in picked) + "\x1d" + f.message
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        out.append(replace(f, fingerprint=digest))
+    return out
+
+
+def _members_under(entities: Mapping[str, Entity], root: str) -> list[str]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for ent in entities.values():
+        if ent.parent:
+            children[ent.parent].append(ent.code)
+    out, stack = [], [root]
+    while stack:
+        code = stack.pop()
+        if code in out:
+            continue
+        out.append(code)
+        stack.extend(children.get(code, ()))
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 __all__ = [
@@ -56,6 +56,11 @@ class Finding:
     message: str
     status: FindingStatus = "open"
     note: str = ""
+    #: what ``make_finding`` was told tells this finding apart (enters the id only)
+    subject: str = field(default="", compare=False)
+    #: a hash of the values the finding is about (see ``checks.run_checks``): an
+    #: acknowledgement recorded with one fingerprint no longer applies once it changes
+    fingerprint: str = field(default="", compare=False)
 
     @property
     def year(self) -> int:
@@ -103,17 +108,38 @@ def make_finding(
         message=message,
         status="explained" if explanation.strip() else "open",
         note=explanation.strip(),
+        subject=subject,
     )
 
 
 def apply_acknowledgements(
-    findings: Iterable[Finding], acknowledged: Mapping[str, str]
+    findings: Iterable[Finding],
+    acknowledged: Mapping[str, str],
+    fingerprints: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    """Mark findings whose id is in ``acknowledged`` (id → reason) as acknowledged."""
-    return [
-        replace(f, status="acknowledged", note=acknowledged[f.id]) if f.id in acknowledged else f
-        for f in findings
-    ]
+    """Mark findings whose id is in ``acknowledged`` (id → reason) as acknowledged.
+
+    ``fingerprints`` (id → the finding's fingerprint when it was acknowledged)
+    reopens a finding whose values have changed since: it stays open and its
+    note says so. An acknowledgement without a fingerprint (recorded before
+    fingerprints existed) applies as it is.
+    """
+    prints = fingerprints or {}
+    out = []
+    for f in findings:
+        if f.id not in acknowledged:
+            out.append(f)
+            continue
+        then = prints.get(f.id, "")
+        if then and f.fingerprint and then != f.fingerprint:
+            note = (
+                f"reopened: acknowledged before ({acknowledged[f.id]}), but the values it "
+                "is about have changed since"
+            )
+            out.append(replace(f, status="open", note=note))
+        else:
+            out.append(replace(f, status="acknowledged", note=acknowledged[f.id]))
+    return out
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -84,6 +84,7 @@ def compose_publication(
         html_template=definition.html_template,
         css=definition.css,
         entity_names=dict(data.entity_names),
+        template_dir=definition.directory,
     )
 
 

@@ -226,10 +226,33 @@ def _read(path: Path, problems: list[Problem]) -> str:
         return ""
 
 
+def _confined(path: Path, root: Path) -> bool:
+    """Whether ``path``, with ``..`` and symlinks resolved, lies inside the folder ``root``."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+    return root in real.parents
+
+
+def _outside(path: Path, what: str) -> Problem:
+    return Problem(
+        str(path), None, None, None, f"{what} inside the template folder (no '..', no symlink out)"
+    )
+
+
 def load_definition(directory: Path | None = None) -> ReportDefinition:
-    """Load and validate the template in ``directory`` (default: the built-in one)."""
+    """Load and validate the template in ``directory`` (default: the built-in one).
+
+    Every file is read from inside the template folder: a section's ``text``
+    or a symlink that leads out of it is a problem, so a template from
+    elsewhere cannot print other files.
+    """
     base = directory or default_template_dir()
     spec = base / "report.yaml"
+    root = base.resolve()
+    if spec.is_file() and not _confined(spec, root):
+        raise ValidationError([_outside(spec, "report.yaml")], what="report definition")
     if not spec.is_file():
         raise ReportError(
             f"no report.yaml in {base}", hint="create one: esgledger report init-template DIR"
@@ -270,6 +293,9 @@ def load_definition(directory: Path | None = None) -> ReportDefinition:
                 continue
             for lang in LANGS:
                 path = base / "sections" / lang / f"{block.text}.md"
+                if not _confined(path, root):
+                    problems.append(_outside(path, f"the {lang} text of section {section.id}"))
+                    continue
                 if not path.is_file():
                     problems.append(
                         Problem(
@@ -281,7 +307,9 @@ def load_definition(directory: Path | None = None) -> ReportDefinition:
     page: dict[str, str] = {}
     for file in ("report.html.j2", "style.css"):
         path = base / file
-        if not path.is_file():
+        if not _confined(path, root):
+            problems.append(_outside(path, file))
+        elif not path.is_file():
             problems.append(Problem(str(path), None, None, None, "a file of the template"))
         else:
             page[file] = _read(path, problems)

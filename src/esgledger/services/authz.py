@@ -14,18 +14,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from esgledger.errors import NotFoundError, PermissionDenied
+from esgledger.errors import Hint, NotFoundError, PermissionDenied
 from esgledger.services.context import GROUP, Context, Principal, Role
 
 __all__ = [
     "ACTIONS",
     "GLOBAL_READERS",
     "ROLE_ACTIONS",
+    "UNKNOWN_ENTITY_HINT",
     "allowed",
     "authorize",
     "covers",
     "visible_entities",
 ]
+
+#: The hint of every "unknown entity" error: the same whether the entity does not exist
+#: or lies outside the user's scope, so that the answer reveals nothing.
+UNKNOWN_ENTITY_HINT = Hint("list the entities", kind="command", name="entities")
 
 #: Every action a service may check, with what it lets a user do.
 ACTIONS: Final[Mapping[str, str]] = {
@@ -127,7 +132,7 @@ def authorize(ctx: Context, action: str, entity: str | None = None) -> None:
     """
     parents = _parents(ctx)
     if entity is not None and entity != GROUP and not _sees(ctx.principal, entity, parents):
-        raise NotFoundError(f"no entity {entity!r}")
+        raise NotFoundError(f"unknown entity {entity!r}")
     if not allowed(ctx.principal, action, entity, parents):
         where = "the group" if entity in (None, GROUP) else f"entity {entity!r}"
         raise PermissionDenied(f"{ctx.principal.username} may not {ACTIONS[action]} for {where}")

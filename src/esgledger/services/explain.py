@@ -53,13 +53,11 @@ def neutral(action: str) -> bool:
     return any(action == a or (a.endswith(".") and action.startswith(a)) for a in NEUTRAL_ACTIONS)
 
 
-def changes_since(ctx: Context, stamp: int) -> list[dict[str, Any]]:
-    """Audit actions after ``stamp`` that can change a calculation input, by action."""
-    from esgledger.store.runs import audit_actions_since
-
+def changes_since(actions: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
+    """The audit ``(action, events, last time)`` that can change a calculation input."""
     return [
         {"action": action, "events": n, "last_at": at}
-        for action, n, at in audit_actions_since(ctx.ledger, stamp)
+        for action, n, at in actions
         if not neutral(action)
     ]
 
@@ -111,15 +109,18 @@ def explain(
     authorize(ctx, "results.read", entity)
     from esgledger.store.runs import find_run, load_run
 
-    if run_id is None:
-        run_id = find_run(
+    if run_id is not None:
+        stored = load_run(ctx.ledger, run_id)
+    else:
+        found = find_run(
             ctx.ledger, boundary=boundary, gwp=gwp, steam_method=steam_method, year=year
         )
-    if run_id is None:
-        return _computed_now(ctx, metric, entity, year, boundary, gwp, steam_method)
-    stored = load_run(ctx.ledger, run_id)
+        if found is None:
+            return _computed_now(ctx, metric, entity, year, boundary, gwp, steam_method)
+        stored = found
+    run_id = stored.info.id
     data = stored.result.explain(metric, entity, year)
-    changes = changes_since(ctx, stored.ledger_stamp)
+    changes = changes_since(stored.actions_since)
     note = ""
     if changes:
         n = sum(c["events"] for c in changes)

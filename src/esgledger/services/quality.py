@@ -4,7 +4,9 @@ The checks are pure (:func:`esgledger.quality.run_checks`); this module feeds
 them a :class:`~esgledger.store.Ledger`'s current observations, entities and
 the acknowledgements recorded in its audit trail. An acknowledgement is an
 audit event (action :data:`ACK_ACTION`, ``ref`` = finding id), so it is part of
-the hash-chained trail; a later one for the same finding wins.
+the hash-chained trail; a later one for the same finding wins. It carries the
+finding's fingerprint (a hash of the values it is about): when those values
+change, the finding is open again.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACK_ACTION",
     "acknowledge",
+    "acknowledged_fingerprints",
     "acknowledgements",
     "check_reason",
     "ledger_findings",
@@ -38,6 +41,19 @@ def acknowledgements(ledger: Ledger) -> dict[str, str]:
     for event in ledger.audit_events(action=ACK_ACTION):
         payload = event.payload if isinstance(event.payload, dict) else {}
         out[event.ref] = str(payload.get("reason", ""))
+    return out
+
+
+def acknowledged_fingerprints(ledger: Ledger) -> dict[str, str]:
+    """Finding id → the finding's fingerprint when it was acknowledged (later wins).
+
+    Acknowledgements recorded before fingerprints existed have none (``""``) and
+    keep applying; the others stop applying when the finding's values change.
+    """
+    out: dict[str, str] = {}
+    for event in ledger.audit_events(action=ACK_ACTION):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        out[event.ref] = str(payload.get("fingerprint", ""))
     return out
 
 
@@ -72,6 +88,7 @@ def ledger_findings(
         indicators,
         config=config,
         acknowledged=acknowledgements(ledger),
+        fingerprints=acknowledged_fingerprints(ledger),
         computed=_computed_totals(ledger),
         factors=factors,
         computed_basis="operational control",
@@ -166,6 +183,7 @@ def acknowledge(
                 "indicator": found.indicator,
                 "period": found.period,
                 "message": found.message,
+                "fingerprint": found.fingerprint,
             },
         )
     return found

@@ -1,6 +1,7 @@
 """Writing an :class:`~esgledger.model.ImportBatch`: upsert entities, version observations.
 
-Runs inside one transaction opened by :meth:`Ledger.import_batch`. Work is done
+Runs inside one transaction opened by :meth:`Ledger.import_batch` (a function of
+a Connection: this module knows nothing of the Ledger). Work is done
 in bulk: one query preloads the current rows of the touched entities and
 periods, new rows go in with one executemany, and the audit trail gets one
 event per added or changed entity, one per changed value and one summary; an
@@ -10,27 +11,30 @@ import that changes nothing writes nothing at all.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 
-from esgledger.errors import LockedError, StorageError
-from esgledger.model import Entity, ImportBatch, ImportResult, Observation
+from esgledger.errors import Hint, InputError, LockedError
+from esgledger.model import Entity, ImportBatch, ImportResult, Observation, PeriodLock
 from esgledger.store.audit import NewEvent, append_events
 from esgledger.store.database import bulk_insert
+from esgledger.store.identity import ensure_user
 from esgledger.store.rows import entity_from_row
 from esgledger.store.schema import entities as t_entities
 from esgledger.store.schema import observations as t_obs
-from esgledger.store.workflow import ALL_ENTITIES, LockSet, PeriodLock, load_locks
+from esgledger.store.workflow import load_locks
+from esgledger.workflow_rules import ALL_ENTITIES, LockSet
 
-if TYPE_CHECKING:
-    from esgledger.store.ledger import Ledger
+_REASON_HINT = Hint("to restate approved figures, give a reason", kind="option", name="reason")
 
 __all__ = ["STRUCTURAL_FIELDS", "write_batch"]
 
+_CHUNK = 20_000  # new rows built and inserted at a time
 _IN_LIMIT = 5000  # above this many distinct values, filter in Python instead of SQL IN
 
 
@@ -66,7 +70,7 @@ def _parents_first(new: list[Entity], known: set[str]) -> list[Entity]:
         ready = [e for e in pending if e.parent is None or e.parent in placed]
         if not ready:
             codes = ", ".join(sorted(f"{e.code} (parent {e.parent})" for e in pending)[:5])
-            raise StorageError(f"entities with an unknown parent or a parent cycle: {codes}")
+            raise InputError(f"entities with an unknown parent or a parent cycle: {codes}")
         ordered += ready
         placed.update(e.code for e in ready)
         pending = [e for e in pending if e.code not in placed]
@@ -79,11 +83,11 @@ def _check_tree(all_entities: dict[str, Entity]) -> None:
         cur = all_entities[code].parent
         while cur is not None:
             if cur in seen:
-                raise StorageError(f"entity {code!r} would be its own ancestor (parent cycle)")
+                raise InputError(f"entity {code!r} would be its own ancestor (parent cycle)")
             seen.add(cur)
             parent = all_entities.get(cur)
             if parent is None:
-                raise StorageError(f"entity {code!r} has an unknown parent {cur!r}")
+                raise InputError(f"entity {code!r} has an unknown parent {cur!r}")
             cur = parent.parent
 
 
@@ -131,7 +135,7 @@ def _check_locked_restructure(
             raise LockedError(
                 f"entity {new.code!r}: changing {', '.join(fields)} restates approved, "
                 f"locked figures ({', '.join(periods[:5])})",
-                hint="to restate approved figures, import again with a reason (--reason TEXT)",
+                hint=_REASON_HINT,
             )
         restated[new.code] = periods
     return restated
@@ -147,7 +151,7 @@ def _write_entities(
     seen: set[str] = set()
     for e in batch_entities:
         if e.code in seen:
-            raise StorageError(f"entity {e.code!r} appears twice in one import")
+            raise InputError(f"entity {e.code!r} appears twice in one import")
         seen.add(e.code)
         old = current.get(e.code)
         if old is None:
@@ -176,7 +180,9 @@ def _write_entities(
     return len(added), len(changed), unchanged, events
 
 
-def _preload(conn: Connection, obs: Sequence[Observation]) -> dict[tuple[str, str, str], Any]:
+def _preload(
+    conn: Connection, obs: Sequence[Observation], *, pending: bool = False
+) -> dict[tuple[str, str, str], Any]:
     codes = sorted({o.entity for o in obs})
     periods = sorted({o.period for o in obs})
     q = select(
@@ -192,7 +198,7 @@ def _preload(conn: Connection, obs: Sequence[Observation]) -> dict[tuple[str, st
         t_obs.c.source,
         t_obs.c.comment,
         t_obs.c.status,
-    ).where(t_obs.c.is_current.is_(True))
+    ).where(t_obs.c.pending.is_(True) if pending else t_obs.c.is_current.is_(True))
     if len(codes) <= _IN_LIMIT:
         q = q.where(t_obs.c.entity.in_(codes))
     if len(periods) <= _IN_LIMIT:
@@ -200,82 +206,111 @@ def _preload(conn: Connection, obs: Sequence[Observation]) -> dict[tuple[str, st
     return {(r.entity, r.period, r.indicator): r for r in conn.execute(q)}
 
 
+#: The PostgreSQL advisory lock every import holds until its transaction ends.
+IMPORT_LOCK = 0x45534749  # "ESGI"
+
+
+def serialise_imports(conn: Connection) -> None:
+    """Make concurrent imports take turns (PostgreSQL; SQLite has one writer anyway).
+
+    Two imports of the same file would both find a row missing and both insert
+    version 1; the second then fails on the unique key. With the lock the second
+    waits, then sees the first one's rows and changes nothing, as on SQLite.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
 def write_batch(
-    ledger: Ledger, conn: Connection, batch: ImportBatch, *, actor: str, reason: str | None
+    conn: Connection, batch: ImportBatch, *, actor: str, reason: str | None
 ) -> ImportResult:
-    """Apply ``batch`` inside ``conn``'s transaction and return what changed."""
+    """Apply ``batch`` inside ``conn``'s transaction and return what changed.
+
+    A changed value in an approved, locked period needs ``reason``: it becomes a
+    restatement, a new version waiting in ``submitted`` (``pending``) while the
+    approved version stays current until the restatement is approved.
+    """
     reason = (reason or "").strip() or None
+    serialise_imports(conn)
     e_added, e_updated, e_unchanged, events = _write_entities(conn, batch.entities, actor, reason)
     known = {r.code for r in conn.execute(select(t_entities.c.code))}
 
     obs = batch.observations
-    keys: set[tuple[str, str, str]] = set()
+    # A key twice in one batch is refused by the table's unique (entity, period, indicator,
+    # version) constraint; intake never sends one, so no per-row set is kept here for it.
     for o in obs:
         key = (o.entity, o.period, o.indicator)
-        if key in keys:
-            raise StorageError(f"observation {'/'.join(key)} appears twice in one import")
-        keys.add(key)
         if not math.isfinite(o.value):
-            raise StorageError(f"observation {'/'.join(key)} has a non-finite value {o.value!r}")
+            raise InputError(f"observation {'/'.join(key)} has a non-finite value {o.value!r}")
         if o.entity not in known:
-            raise StorageError(f"observation {'/'.join(key)} names an unknown entity {o.entity!r}")
+            raise InputError(f"observation {'/'.join(key)} names an unknown entity {o.entity!r}")
     current = _preload(conn, obs) if obs else {}
-    lockset = LockSet(load_locks(conn))
+    lockset = LockSet((lk.entity, lk.period) for lk in load_locks(conn))
+    pending = _preload(conn, obs, pending=True) if obs and lockset else {}
+    superseded: list[int] = []
     now = datetime.now(UTC)
 
-    inserts: list[dict[str, Any]] = []
+    # First pass: decide every row (nothing is built per row but an index); second pass:
+    # build and insert the new rows a chunk at a time, so memory does not grow with them.
+    todo = array("L")
     retire: list[int] = []
     locked_keys: list[tuple[str, str, str]] = []
     change_events: list[NewEvent] = []
     unchanged = 0
     added = 0
-    for o in obs:
+
+    def row_of(o: Observation, version: int, restated: bool) -> dict[str, Any]:
+        return {
+            "entity": o.entity,
+            "period": o.period,
+            "indicator": o.indicator,
+            "version": version,
+            "raw_value": o.raw_value,
+            "raw_unit": o.raw_unit,
+            "value": float(o.value),
+            "unit": o.unit,
+            "source": o.source,
+            "comment": o.comment,
+            # a restatement waits in submitted; the approved version stays current
+            "status": "submitted" if restated else "draft",
+            "created_at": now,
+            "created_by": actor,
+            "submitted_by": actor if restated else None,
+            "reviewed_by": None,
+            "approved_by": None,
+            "is_current": not restated,
+            "pending": restated,
+            "reason": reason if restated else None,
+        }
+
+    for i, o in enumerate(obs):
         key = (o.entity, o.period, o.indicator)
         old = current.get(key)
-        if old is not None and (
-            old.raw_value == o.raw_value
-            and old.raw_unit == o.raw_unit
-            and old.source == o.source
-            and old.comment == o.comment
-        ):
+        waiting = pending.get(key)
+        if _same(waiting if waiting is not None else old, o):
             unchanged += 1
             continue
+        todo.append(i)
         restated = lockset.covers(o.entity, o.period)
         if restated:
             locked_keys.append(key)
-        version = 1 if old is None else old.version + 1
-        status = "approved" if restated else "draft"
-        inserts.append(
-            {
-                "entity": o.entity,
-                "period": o.period,
-                "indicator": o.indicator,
-                "version": version,
-                "is_current": True,
-                "raw_value": o.raw_value,
-                "raw_unit": o.raw_unit,
-                "value": float(o.value),
-                "unit": o.unit,
-                "source": o.source,
-                "comment": o.comment,
-                "status": status,
-                "created_at": now,
-                "created_by": actor,
-            }
-        )
+            if waiting is not None:
+                superseded.append(int(waiting.id))
         if old is None:
             added += 1
             if restated:
+                new = _payload_of(row_of(o, _next_version(None, waiting), True))
                 change_events.append(
                     NewEvent(
                         actor,
                         "observation.restate",
                         "/".join(key),
-                        {"old": None, "new": _payload_of(inserts[-1]), "reason": reason},
+                        {"old": None, "new": new, "reason": reason},
                     )
                 )
             continue
-        retire.append(int(old.id))
+        if not restated:
+            retire.append(int(old.id))
         payload: dict[str, Any] = {
             "old": _obs_payload(
                 version=old.version,
@@ -287,7 +322,7 @@ def write_batch(
                 comment=old.comment,
                 status=old.status,
             ),
-            "new": _payload_of(inserts[-1]),
+            "new": _payload_of(row_of(o, _next_version(old, waiting), restated)),
         }
         if restated:
             payload["reason"] = reason
@@ -305,22 +340,35 @@ def write_batch(
         raise LockedError(
             f"{len(locked_keys)} value(s) fall in approved, locked periods: {first}{more}; "
             "nothing was written",
-            hint="to restate approved figures, import again with a reason (--reason TEXT)",
+            hint=_REASON_HINT,
         )
 
-    if not events and not inserts:
+    if not events and not todo:
         return ImportResult(
             entities_unchanged=e_unchanged,
             observations_unchanged=unchanged,
             warnings=tuple(batch.warnings),
         )
-    ledger.ensure_user(conn, actor)
+    ensure_user(conn, actor, now=now)
+    if superseded:  # a newer restatement replaces the one that was waiting
+        conn.execute(update(t_obs).where(t_obs.c.id.in_(superseded)).values(pending=False))
     for i in range(0, len(retire), _IN_LIMIT):
         chunk = retire[i : i + _IN_LIMIT]
         conn.execute(update(t_obs).where(t_obs.c.id.in_(chunk)).values(is_current=False))
-    if inserts:
-        bulk_insert(conn, t_obs, inserts)
-    updated = len(retire)
+    for start in range(0, len(todo), _CHUNK):
+        rows = []
+        for i in todo[start : start + _CHUNK]:
+            o = obs[i]
+            k = (o.entity, o.period, o.indicator)
+            rows.append(
+                row_of(
+                    o,
+                    _next_version(current.get(k), pending.get(k)),
+                    lockset.covers(o.entity, o.period),
+                )
+            )
+        bulk_insert(conn, t_obs, rows)
+    updated = len(retire) + sum(1 for k in locked_keys if k in current)
     summary = {
         "files": list(batch.files),
         "entities_added": e_added,
@@ -341,6 +389,23 @@ def write_batch(
         observations_updated=updated,
         observations_unchanged=unchanged,
         warnings=tuple(batch.warnings),
+    )
+
+
+def _next_version(old: Any, waiting: Any) -> int:
+    """The version a changed value gets: after the current one and any restatement waiting."""
+    version = 1 if old is None else int(old.version) + 1
+    if waiting is not None:
+        version = max(version, int(waiting.version) + 1)
+    return version
+
+
+def _same(old: Any, o: Observation) -> bool:
+    return old is not None and (
+        old.raw_value == o.raw_value
+        and old.raw_unit == o.raw_unit
+        and old.source == o.source
+        and old.comment == o.comment
     )
 
 

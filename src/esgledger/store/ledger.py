@@ -9,6 +9,7 @@ audit event carrying both.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -25,6 +26,7 @@ from esgledger.settings import load_settings
 from esgledger.store import migrate
 from esgledger.store.audit import AuditEvent, AuditReport, append_event, iter_events, verify_chain
 from esgledger.store.database import WRITE_OPTION, describe_db_error, make_engine, safe_url
+from esgledger.store.identity import ensure_user
 from esgledger.store.importer import write_batch
 from esgledger.store.rows import check_actor, entity_from_row, observation_from_row, period_filter
 from esgledger.store.schema import entities as t_entities
@@ -157,12 +159,18 @@ class Ledger:
         limit: int | None = None,
         action: str | None = None,
         ref: str | None = None,
+        newest: bool = False,
     ) -> list[AuditEvent]:
-        """Audit events in order (``seq > since``; at most ``limit``)."""
+        """Audit events in order (``seq > since``; at most ``limit``: the first ones, or with
+        ``newest`` the last ones, still oldest first)."""
         out: list[AuditEvent] = []
         if limit is not None and limit <= 0:
             return out
         with self.read() as conn:
+            if newest and limit is not None:
+                return list(
+                    deque(iter_events(conn, since=since, action=action, ref=ref), maxlen=limit)
+                )
             for ev in iter_events(conn, since=since, action=action, ref=ref):
                 out.append(ev)
                 if limit is not None and len(out) >= limit:
@@ -221,23 +229,10 @@ class Ledger:
 
     # -- writes ----------------------------------------------------------------------
 
-    def ensure_user(
-        self, conn: Connection, username: str, *, display_name: str = "", role: str = "editor"
-    ) -> None:
-        """Record ``username`` for attribution if it is not known yet."""
+    def ensure_user(self, conn: Connection, username: str) -> None:
+        """Record ``username`` for attribution if it is not known yet (no password, no roles)."""
         check_actor(username)
-        found = conn.execute(
-            select(t_users.c.username).where(t_users.c.username == username)
-        ).first()
-        if found is None:
-            conn.execute(
-                t_users.insert().values(
-                    username=username,
-                    display_name=display_name or username,
-                    role=role,
-                    created_at=datetime.now(UTC),
-                )
-            )
+        ensure_user(conn, username, now=datetime.now(UTC))
 
     def import_batch(
         self,
@@ -257,7 +252,7 @@ class Ledger:
         check_actor(actor)
         try:
             with self.transaction() as conn:
-                result = write_batch(self, conn, batch, actor=actor, reason=reason)
+                result = write_batch(conn, batch, actor=actor, reason=reason)
                 if dry_run:
                     raise _RollBack(result)
         except _RollBack as done:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Row, Table, or_
 
-from esgledger.errors import Problem, StorageError, ValidationError
+from esgledger.errors import InputError, Problem, ValidationError
 from esgledger.model import Entity, Observation
 from esgledger.store.schema import observations as t_obs
 
@@ -71,7 +71,7 @@ def period_filter(period: str) -> Any:
 
 def check_actor(actor: str) -> None:
     if not actor or not actor.strip() or len(actor) > 64:
-        raise StorageError(f"bad actor name {actor!r}: expected 1 to 64 characters")
+        raise InputError(f"bad user name {actor!r}: expected 1 to 64 characters")
 
 
 def check_widths(

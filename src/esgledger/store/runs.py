@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, func, select
 
 from esgledger.calc.result import LINEAGE_FORMAT, MetricValue, RunResult
 from esgledger.catalog.factors import Factor
-from esgledger.errors import NotFoundError
+from esgledger.errors import Hint, NotFoundError
 from esgledger.store.ledger import Ledger, check_actor
 from esgledger.store.rows import check_widths, from_row
 from esgledger.store.schema import audit_events, audit_head
@@ -63,6 +63,8 @@ class StoredRun:
     ledger_stamp: int  # the audit head seq when the run read the ledger
     steam_method: str
     result: RunResult
+    #: (action, events, last time) of the audit events since ``ledger_stamp``
+    actions_since: list[tuple[str, int, str]]
 
 
 @dataclass(frozen=True)
@@ -181,22 +183,55 @@ def ledger_stamp(ledger: Ledger) -> int:
         return _head_seq(conn)
 
 
+def _actions_since(conn: Connection, seq: int) -> list[tuple[str, int, str]]:
+    t = audit_events
+    rows = conn.execute(
+        select(t.c.action, func.count(), func.max(t.c.at))
+        .where(t.c.seq > seq)
+        .group_by(t.c.action)
+        .order_by(t.c.action)
+    ).all()
+    return [(str(a), int(n), str(at)) for a, n, at in rows]
+
+
 def audit_actions_since(ledger: Ledger, seq: int) -> list[tuple[str, int, str]]:
     """(action, events, last time) of the audit events after ``seq``, by action."""
-    t = audit_events
     with ledger.read() as conn:
-        rows = conn.execute(
-            select(t.c.action, func.count(), func.max(t.c.at))
-            .where(t.c.seq > seq)
-            .group_by(t.c.action)
-            .order_by(t.c.action)
-        ).all()
-    return [(str(a), int(n), str(at)) for a, n, at in rows]
+        return _actions_since(conn, seq)
+
+
+def _stored(conn: Connection, run_id: int) -> StoredRun:
+    lin_t = calc_run_lineage
+    row = conn.execute(
+        select(
+            calc_runs, lin_t.c.ledger_stamp, lin_t.c.steam_method, lin_t.c.format, lin_t.c.lineage
+        )
+        .select_from(calc_runs.outerjoin(lin_t, lin_t.c.run_id == calc_runs.c.id))
+        .where(calc_runs.c.id == run_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no calculation run {run_id}")
+    fields = dict(row._mapping)
+    stamp, steam, fmt, blob = (
+        fields.pop(k) for k in ("ledger_stamp", "steam_method", "format", "lineage")
+    )
+    if blob is None or fmt != LINEAGE_FORMAT:
+        raise NotFoundError(
+            f"calculation run {run_id} has no stored lineage (it was stored by an older esgledger)",
+            hint=Hint("compute the run again", kind="command", name="compute"),
+        )
+    return StoredRun(
+        info=RunInfo(**fields),
+        ledger_stamp=int(stamp),
+        steam_method=str(steam),
+        result=RunResult.from_lineage(bytes(blob)),
+        actions_since=_actions_since(conn, int(stamp)),
+    )
 
 
 def find_run(
     ledger: Ledger, *, boundary: str, gwp: str, steam_method: str, year: int
-) -> int | None:
+) -> StoredRun | None:
     """The latest stored run with lineage of these options that computed ``year``."""
     r, lin = calc_runs, calc_run_lineage
     with ledger.read() as conn:
@@ -211,32 +246,16 @@ def find_run(
             )
             .order_by(r.c.id.desc())
         ).all()
-    for run_id, periods in rows:
-        if not periods or str(year) in str(periods).split(","):
-            return int(run_id)
+        for run_id, periods in rows:
+            if not periods or str(year) in str(periods).split(","):
+                return _stored(conn, int(run_id))
     return None
 
 
 def load_run(ledger: Ledger, run_id: int) -> StoredRun:
     """Run ``run_id`` with its lineage; NotFoundError if there is none."""
     with ledger.read() as conn:
-        run = conn.execute(select(calc_runs).where(calc_runs.c.id == run_id)).first()
-        lin = conn.execute(
-            select(calc_run_lineage).where(calc_run_lineage.c.run_id == run_id)
-        ).first()
-    if run is None:
-        raise NotFoundError(f"no calculation run {run_id}")
-    if lin is None or lin.format != LINEAGE_FORMAT:
-        raise NotFoundError(
-            f"calculation run {run_id} has no stored lineage (it was stored by an older esgledger)",
-            hint="compute the run again",
-        )
-    return StoredRun(
-        info=RunInfo(**dict(run._mapping)),
-        ledger_stamp=int(lin.ledger_stamp),
-        steam_method=str(lin.steam_method),
-        result=RunResult.from_lineage(bytes(lin.lineage)),
-    )
+        return _stored(conn, run_id)
 
 
 def list_runs(ledger: Ledger) -> list[RunInfo]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -61,6 +62,11 @@ users = Table(
     Column("display_name", String(200), nullable=False, server_default=""),
     Column("role", String(32), nullable=False, server_default="editor"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # identity (0004_identity): a user without a password hash cannot sign in with one
+    Column("password_hash", Text, nullable=True),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    # ``role`` predates memberships and is not read: roles are per entity (``memberships``)
     CheckConstraint("role IN ('viewer', 'editor', 'reviewer', 'approver', 'admin')", name="role"),
 )
 
@@ -102,6 +108,13 @@ observations = Table(
     Column("status", String(16), nullable=False, server_default="draft"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(64), ForeignKey("users.username"), nullable=False),
+    # workflow attribution and restatements (0004_identity)
+    Column("submitted_by", String(64), nullable=True),
+    Column("reviewed_by", String(64), nullable=True),
+    Column("approved_by", String(64), nullable=True),
+    #: a restatement of a locked value awaiting approval: not current until approved
+    Column("pending", Boolean, nullable=False, server_default=false()),
+    Column("reason", Text, nullable=True),
     UniqueConstraint("entity", "period", "indicator", "version"),
     CheckConstraint("status IN ('draft', 'submitted', 'reviewed', 'approved')", name="status"),
     CheckConstraint("version >= 1", name="version"),

@@ -26,6 +26,7 @@ class Publication:
     html_template: str
     css: str
     entity_names: dict[str, tuple[str, str]]
+    template_dir: Path | None = None  # where the page's own assets are (render/assets.py)
 
     def edition(self, lang: Lang) -> Report:
         try:

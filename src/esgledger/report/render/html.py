@@ -18,6 +18,7 @@ from esgledger.errors import ReportError
 from esgledger.report.charts import chart_svg
 from esgledger.report.model import Chart, Lang, Report
 from esgledger.report.numbers import format_date
+from esgledger.report.render.assets import lock_html
 from esgledger.report.render.base import Publication
 
 __all__ = ["HtmlRenderer", "render_html"]
@@ -74,6 +75,6 @@ class HtmlRenderer:
     suffix = ".html"
 
     def render(self, publication: Publication, lang: Lang, out_path: Path) -> Path:
-        text = render_html(publication, lang, "html")
+        text = lock_html(render_html(publication, lang, "html"))
         out_path.write_text(text, encoding="utf-8", newline="\n")
         return out_path

@@ -9,6 +9,7 @@ from pathlib import Path
 from esgledger.errors import ReportError
 from esgledger.report.fonts import find_cjk_font
 from esgledger.report.model import Lang
+from esgledger.report.render.assets import TemplateAssets
 from esgledger.report.render.base import Publication, publication_time
 from esgledger.report.render.html import render_html
 
@@ -21,6 +22,7 @@ def render_pdf_bytes(publication: Publication, lang: Lang) -> bytes:
 
     font = find_cjk_font()
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     report = publication.edition(lang)
     # Latin text in a Latin font: subsetting the CJK font (CFF, ~65,000 glyphs) is the slowest
@@ -37,12 +39,21 @@ def render_pdf_bytes(publication: Publication, lang: Lang) -> bytes:
     # WeasyPrint reports unsupported CSS through logging; keep the console clean.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    # the page loads only the template's own assets and the report fonts (render/assets.py)
+    assets = TemplateAssets(publication.template_dir, font.path.parent)
     try:
-        data = HTML(string=page, base_url=".").write_pdf(
+        data = HTML(string=page, base_url=assets.base_url, url_fetcher=assets.fetcher()).write_pdf(
             uncompressed_pdf=False, custom_metadata=False
         )
+    except FatalURLFetchingError:
+        refused = assets.error or ReportError("the report template asks to load a refused URL")
+        raise refused from None
     except Exception as exc:  # WeasyPrint raises many unrelated types
+        if assets.error is not None:
+            raise assets.error from None
         raise ReportError(f"PDF rendering failed: {exc}") from exc
+    if assets.error is not None:  # a refusal WeasyPrint swallowed
+        raise assets.error
     if not isinstance(data, bytes):
         raise ReportError("PDF rendering produced no output")
     return data

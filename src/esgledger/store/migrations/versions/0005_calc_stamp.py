@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_calc_stamp"
-down_revision = "0003_assess"
+down_revision = "0004_identity"
 branch_labels = None
 depends_on = None
 
