@@ -214,3 +214,19 @@ def test_factor_citations_name_guideline_table_and_edition():
             # 27.9 (CH4) and 273 (N2O) are GWP-100 of AR6 WG I Chapter 7 SM Table 7.SM.7
             assert f.table == "Table 7.SM.7 (GWP-100)", f.id
     assert "NDRC industry guidelines" not in " ".join(f.source for f in load_factors().factors)
+
+
+def test_green_share_is_capped_at_purchased_electricity():
+    ents = [Entity("E", "E", "E", None, "group", None, "operational", "CN-SC")]
+    rows = [
+        Observation("E", "2024", "energy.electricity.purchased", 100.0, "MWh", "100", "MWh"),
+        Observation("E", "2024", "energy.electricity.green", 300.0, "MWh", "300", "MWh"),
+    ]
+    r = compute(ents, rows)
+    # renewable = min(300, 100) MWh x 0.1229 tce/MWh (GB/T 2589-2020, equivalent value)
+    assert math.isclose(r.value("energy.renewable_tce", "E", 2024).value or 0, 12.29)
+    assert math.isclose(r.value("energy.renewable_share", "E", 2024).value or 0, 100.0)
+    exp = r.explain("energy.renewable_tce", "E", 2024)
+    assert "only up to the electricity purchased" in " ".join(
+        n for e in exp["lineage"]["entities"] for n in e["notes"]
+    )

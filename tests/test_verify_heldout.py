@@ -244,7 +244,8 @@ def own_metric(metric: str, a: Activity, grid: float, residual: float) -> float:
             + a.cog * TCE_COG
         )
     if metric == "energy.renewable_tce":
-        return (a.green + a.selfgen) * TCE_ELEC
+        # green electricity counts as renewable only up to the electricity purchased
+        return (min(a.green, a.elec) + a.selfgen) * TCE_ELEC
     if metric == "ghg.scope1.co2":
         return (
             a.coal * EF_COAL

@@ -73,6 +73,24 @@ _SUMS = (
     "s2mkt_heat",
     "s3",
     "reo",
+    "hfcs",
+    "pfcs",
+    "sf6",
+    "nf3",
+    "fugitive",
+    "green_tce",
+    "elec_tce",
+)
+
+
+# tCO2e per tonne of a directly emitted non-CO2 gas (its GWP), summed over the groups
+_GAS_E = (
+    pl.col("c_g_ch4")
+    + pl.col("c_g_n2o")
+    + pl.col("c_g_hfcs")
+    + pl.col("c_g_pfcs")
+    + pl.col("c_g_sf6")
+    + pl.col("c_g_nf3")
 )
 
 
@@ -257,6 +275,7 @@ def _resolve_all(
     steam_method: str,
     rows: pl.DataFrame,
     ents: pl.DataFrame,
+    gwp: str = "AR6",
 ) -> tuple[pl.DataFrame, dict[int, Coefficients]]:
     """Coefficients per distinct (factor group, year, indicator); CalcError if any missing.
 
@@ -279,6 +298,7 @@ def _resolve_all(
             region=region,
             year=year,
             steam_method=steam_method,
+            gwp=gwp,
         )
         missing += [(grp, year, ind, region, m) for m in miss]
         coefs[i] = coef
@@ -416,7 +436,7 @@ def compute(
         .join(kinds.select("ind", "indicator"), on="ind")
         .sort(["grp", "year", "ind"])
     )
-    coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method, rows, ents)
+    coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method, rows, ents, gwp)
     rows = with_fractions(rows)  # the one year-value rule (calc.yearvalue)
     agg = _per_source(rows, coef_frame, kinds, ents, g_ch4, g_n2o)
     own, s3own = _own_totals(agg)
@@ -485,22 +505,41 @@ def _per_source(
         (q * pl.col("c_co2")).alias("co2"),
         (q * pl.col("c_ch4")).alias("ch4"),
         (q * pl.col("c_n2o")).alias("n2o"),
-        (q * pl.col("c_ch4") * g_ch4).alias("ch4e"),
-        (q * pl.col("c_n2o") * g_n2o).alias("n2oe"),
-        (q * pl.col("c_process")).alias("process"),
+        (q * pl.col("c_ch4") * g_ch4).alias("ch4c"),
+        (q * pl.col("c_n2o") * g_n2o).alias("n2oc"),
+        (q * pl.col("c_process")).alias("pco2"),
+        (q * pl.col("c_g_hfcs")).alias("hfcs"),
+        (q * pl.col("c_g_pfcs")).alias("pfcs"),
+        (q * pl.col("c_g_sf6")).alias("sf6"),
+        (q * pl.col("c_g_nf3")).alias("nf3"),
+        (q * _GAS_E).alias("gas_e"),
         (q * pl.col("c_s2loc")).alias("s2loc"),
         (q * pl.col("c_s2mkt")).alias("s2mkt"),
         (q * pl.col("c_s3")).alias("s3"),
         (q * pl.col("c_reo")).alias("reo"),
     )
-    combustion = pl.col("co2") + pl.col("ch4e") + pl.col("n2oe")
+    combustion = pl.col("co2") + pl.col("ch4c") + pl.col("n2oc")
     is_elec = pl.col("source_kind").is_in(["electricity", "green"])
+    fugitive = pl.col("source_kind") == "gas_fugitive"
+    direct = pl.col("pco2") + pl.col("gas_e")
     return sums.with_columns(
-        (pl.col("co2") + pl.col("process")).alias("co2_all"),
-        (combustion + pl.col("process")).alias("s1"),
+        (pl.col("ch4c") + q * pl.col("c_g_ch4")).alias("ch4e"),
+        (pl.col("n2oc") + q * pl.col("c_g_n2o")).alias("n2oe"),
+        pl.when(fugitive).then(0.0).otherwise(direct).alias("process"),
+        pl.when(fugitive).then(direct).otherwise(0.0).alias("fugitive"),
+        (pl.col("co2") + pl.col("pco2")).alias("co2_all"),
+        (combustion + direct).alias("s1"),
         pl.when(pl.col("mobile")).then(0.0).otherwise(combustion).alias("s1_stationary"),
         pl.when(pl.col("mobile")).then(combustion).otherwise(0.0).alias("s1_mobile"),
         pl.when(is_elec).then(pl.col("s2mkt")).otherwise(0.0).alias("s2mkt_elec"),
+        pl.when(pl.col("source_kind") == "green")
+        .then(pl.col("renew_tce"))
+        .otherwise(0.0)
+        .alias("green_tce"),
+        pl.when(pl.col("source_kind") == "electricity")
+        .then(pl.col("tce"))
+        .otherwise(0.0)
+        .alias("elec_tce"),
         pl.when(is_elec).then(0.0).otherwise(pl.col("s2mkt")).alias("s2mkt_heat"),
     )
 
@@ -518,6 +557,13 @@ def _own_totals(agg: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .with_columns(
             (pl.col("s2mkt_elec") < 0).alias("mkt_clamped"),
             pl.col("s2mkt_elec").clip(lower_bound=0.0),
+            # green electricity counts as renewable up to the electricity purchased
+            (pl.col("green_tce") > pl.col("elec_tce")).alias("green_capped"),
+            (
+                pl.col("renew_tce")
+                - pl.col("green_tce")
+                + pl.min_horizontal(pl.col("green_tce"), pl.col("elec_tce"))
+            ).alias("renew_tce"),
         )
         .with_columns((pl.col("s2mkt_elec") + pl.col("s2mkt_heat")).alias("s2mkt"))
         .sort(["entity", "year"])
@@ -581,6 +627,11 @@ def _consolidate(
         pl.col("s1_stationary").alias("ghg.scope1.stationary"),
         pl.col("s1_mobile").alias("ghg.scope1.mobile"),
         pl.col("process").alias("ghg.scope1.process"),
+        pl.col("fugitive").alias("ghg.scope1.fugitive"),
+        pl.col("hfcs").alias("ghg.scope1.hfcs"),
+        pl.col("pfcs").alias("ghg.scope1.pfcs"),
+        pl.col("sf6").alias("ghg.scope1.sf6"),
+        pl.col("nf3").alias("ghg.scope1.nf3"),
         pl.col("s2loc").alias("ghg.scope2.location"),
         pl.col("s2mkt").alias("ghg.scope2.market"),
         pl.when(has_s3).then(pl.col("s3")).otherwise(None).alias("ghg.scope3"),

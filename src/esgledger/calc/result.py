@@ -38,18 +38,26 @@ _FRAMES = ("values", "rows", "coef_frame", "per_source", "own")
 _KINDS_FOR: dict[str, frozenset[str]] = {
     "tce": frozenset({"tce", "steam_enthalpy", "steam_feedwater"}),
     "renew_tce": frozenset({"tce"}),
-    "s1": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o", "process"}),
+    "s1": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o", "process", "gwp"}),
     "co2_all": frozenset({"ncv", "carbon_content", "oxidation", "process"}),
-    "ch4e": frozenset({"ncv", "ch4"}),
-    "n2oe": frozenset({"ncv", "n2o"}),
+    "ch4e": frozenset({"ncv", "ch4", "gwp"}),
+    "n2oe": frozenset({"ncv", "n2o", "gwp"}),
+    "hfcs": frozenset({"gwp"}),
+    "pfcs": frozenset({"gwp"}),
+    "sf6": frozenset({"gwp"}),
+    "nf3": frozenset({"gwp"}),
+    "fugitive": frozenset({"process", "gwp"}),
     "s1_stationary": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o"}),
     "s1_mobile": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o"}),
-    "process": frozenset({"process"}),
+    "process": frozenset({"process", "gwp"}),
     "s2loc": frozenset({"grid", "heat", "steam_enthalpy", "steam_feedwater"}),
     "s2mkt": frozenset({"residual", "heat", "steam_enthalpy", "steam_feedwater"}),
     "s3": frozenset({"scope3"}),
     "reo": frozenset(),
 }
+
+
+_GAS_COEFS = ("c_g_ch4", "c_g_n2o", "c_g_hfcs", "c_g_pfcs", "c_g_sf6", "c_g_nf3")
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,11 @@ class RunResult:
             "co2": ("1", "CO2", "tCO2"),
             "ch4e": ("1", "CH4", "tCO2e"),
             "n2oe": ("1", "N2O", "tCO2e"),
-            "process": ("1", "CO2", "tCO2"),
+            "pco2": ("1", "CO2", "tCO2"),
+            "hfcs": ("1", "HFCs", "tCO2e"),
+            "pfcs": ("1", "PFCs", "tCO2e"),
+            "sf6": ("1", "SF6", "tCO2e"),
+            "nf3": ("1", "NF3", "tCO2e"),
             "s2loc": ("2 location", "CO2", "tCO2"),
             "s2mkt": ("2 market", "CO2", "tCO2"),
             "s3": ("3", "CO2e", "tCO2e"),
@@ -282,15 +294,21 @@ class RunResult:
     def _coef_for(self, column: str, c: dict[str, float]) -> float:
         g4 = self.gwp_factors[0].factor.value
         g2 = self.gwp_factors[1].factor.value
+        gas = sum(c[k] for k in _GAS_COEFS)
         if column in ("s1", "s1_stationary", "s1_mobile"):
-            return c["c_co2"] + c["c_ch4"] * g4 + c["c_n2o"] * g2 + c["c_process"]
+            return c["c_co2"] + c["c_ch4"] * g4 + c["c_n2o"] * g2 + c["c_process"] + gas
         return {
             "tce": c["c_tce"],
             "renew_tce": c["c_renew_tce"],
             "co2_all": c["c_co2"] + c["c_process"],
-            "ch4e": c["c_ch4"] * g4,
-            "n2oe": c["c_n2o"] * g2,
-            "process": c["c_process"],
+            "ch4e": c["c_ch4"] * g4 + c["c_g_ch4"],
+            "n2oe": c["c_n2o"] * g2 + c["c_g_n2o"],
+            "process": c["c_process"] + gas,
+            "fugitive": c["c_process"] + gas,
+            "hfcs": c["c_g_hfcs"],
+            "pfcs": c["c_g_pfcs"],
+            "sf6": c["c_g_sf6"],
+            "nf3": c["c_g_nf3"],
             "s2loc": c["c_s2loc"],
             "s2mkt": c["c_s2mkt"],
             "s3": c["c_s3"],
@@ -311,11 +329,20 @@ class RunResult:
             return source_kind == "fuel" and not mobile
         if column == "s1_mobile":
             return bool(mobile)
+        direct = ["c_process", *_GAS_COEFS]
+        if column == "fugitive":
+            return source_kind == "gas_fugitive" and any(c[name] != 0 for name in direct)
+        if column == "process":
+            return source_kind != "gas_fugitive" and any(c[name] != 0 for name in direct)
         coefs = {
-            "s1": ["c_co2", "c_ch4", "c_n2o", "c_process"],
+            "s1": ["c_co2", "c_ch4", "c_n2o", *direct],
             "co2_all": ["c_co2", "c_process"],
-            "ch4e": ["c_ch4"],
-            "n2oe": ["c_n2o"],
+            "ch4e": ["c_ch4", "c_g_ch4"],
+            "n2oe": ["c_n2o", "c_g_n2o"],
+            "hfcs": ["c_g_hfcs"],
+            "pfcs": ["c_g_pfcs"],
+            "sf6": ["c_g_sf6"],
+            "nf3": ["c_g_nf3"],
         }.get(column, ["c_" + column])
         return any(c[name] != 0 for name in coefs)
 
@@ -392,6 +419,11 @@ class RunResult:
                 notes.append(
                     "green electricity exceeds purchased electricity: the market-based "
                     "electricity figure is set to 0, not below"
+                )
+            if column == "renew_tce" and totals.get("green_capped"):
+                notes.append(
+                    "green electricity exceeds purchased electricity: it counts as "
+                    "renewable only up to the electricity purchased"
                 )
             if metric.startswith("ghg.scope3.cat"):
                 total = float(sum(o["contribution"] for o in observations))

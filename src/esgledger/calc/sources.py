@@ -18,6 +18,7 @@ from esgledger.errors import CalcError
 
 __all__ = [
     "COEF_COLUMNS",
+    "GASES",
     "Coefficients",
     "MissingFactor",
     "SourceClass",
@@ -38,7 +39,33 @@ COEF_COLUMNS = (
     "c_s2mkt",
     "c_s3",
     "c_reo",
+    "c_g_ch4",
+    "c_g_n2o",
+    "c_g_hfcs",
+    "c_g_pfcs",
+    "c_g_sf6",
+    "c_g_nf3",
 )
+
+#: Direct-emission gases (indicator suffix of ``process.gas.*`` / ``fugitive.gas.*``):
+#: the name of its GWP factor (subject ``SET.NAME``) and its Kyoto group.
+GASES: dict[str, tuple[str, str]] = {
+    "co2": ("CO2", "co2"),
+    "ch4": ("CH4", "ch4"),
+    "n2o": ("N2O", "n2o"),
+    "sf6": ("SF6", "sf6"),
+    "nf3": ("NF3", "nf3"),
+    "hfc23": ("HFC-23", "hfcs"),
+    "hfc32": ("HFC-32", "hfcs"),
+    "hfc125": ("HFC-125", "hfcs"),
+    "hfc134a": ("HFC-134a", "hfcs"),
+    "hfc143a": ("HFC-143a", "hfcs"),
+    "hfc152a": ("HFC-152a", "hfcs"),
+    "cf4": ("CF4", "pfcs"),
+    "c2f6": ("C2F6", "pfcs"),
+    "c3f8": ("C3F8", "pfcs"),
+}
+_GAS = re.compile(r"^(process|fugitive)\.gas\.([a-z0-9]+)$")
 
 SteamMethod = str  # "enthalpy" (default) or "table"
 
@@ -49,7 +76,8 @@ _SCOPE3 = re.compile(r"^scope3\.cat(\d\d)\.")
 class SourceClass:
     """What kind of source an indicator is."""
 
-    # fuel | electricity | green | self_renewable | steam | heat | process | scope3 | production
+    # fuel | electricity | green | self_renewable | steam | heat | process | gas_process
+    # | gas_fugitive | scope3 | production
     kind: str
     subjects: tuple[str, ...] = ()  # factor subjects to try, most specific first
     mobile: bool = False
@@ -75,6 +103,9 @@ def _classify_static(indicator: str) -> SourceClass | None:
         base = indicator.removesuffix(".mobile")
         subjects = (indicator, base) if mobile else (indicator,)
         return SourceClass("fuel", subjects, mobile=mobile)
+    g = _GAS.match(indicator)
+    if g and g.group(2) in GASES:
+        return SourceClass(f"gas_{g.group(1)}", (g.group(2),))
     m = _SCOPE3.match(indicator)
     if m and 1 <= int(m.group(1)) <= 15:
         return SourceClass("scope3", (indicator,), scope3_category=int(m.group(1)))
@@ -125,6 +156,7 @@ class _Resolver:
         self.region = region
         self.year = year
         self.steam_method = steam_method
+        self.gwp = "AR6"
         self.missing: list[tuple[str, str]] = []
 
     def get(self, coef: Coefficients, role: str, kind: str, subjects: tuple[str, ...]) -> float:
@@ -168,9 +200,11 @@ def resolve(
     region: str,
     year: int,
     steam_method: str = "enthalpy",
+    gwp: str = "AR6",
 ) -> tuple[Coefficients, list[MissingFactor]]:
     """The coefficients of ``indicator`` for ``entity`` in ``year``, and missing factors."""
     r = _Resolver(factors, entity, region, year, steam_method)
+    r.gwp = gwp
     c = Coefficients()
     v = c.values
     kind = source.kind
@@ -215,6 +249,17 @@ def resolve(
         v["c_s2mkt"] = gj * ef
     elif kind == "process":
         v["c_process"] = r.get(c, "process emission factor", "process", subj)
+    elif kind in ("gas_process", "gas_fugitive"):
+        name, group = GASES[subj[0]]
+        if group == "co2":
+            v["c_process"] = 1.0  # tonnes of CO2 are tonnes of CO2e
+        else:
+            role = f"GWP-100 of {name} ({gwp})"
+            v[f"c_g_{group}"] = r.get(c, role, "gwp", (f"{gwp}.{name}",))
+        c.notes.append(
+            f"tonnes of {name} emitted directly "
+            f"({'fugitive' if kind == 'gas_fugitive' else 'process'} source) x GWP"
+        )
     elif kind == "scope3":
         if indicator.endswith(".emissions"):
             v["c_s3"] = 1.0
