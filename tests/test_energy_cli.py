@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from energy_helpers import ELEC, PLANT, day_series
 from esgledger.cli import run
+from esgledger.errors import NotFoundError
 from esgledger.model import ImportBatch
 from esgledger.store import Ledger
 
@@ -147,7 +148,7 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys):
         == 2
     )
     assert "entity" in capsys.readouterr().err
-    assert run(["--db", db, "alerts", "ack", "7", "--reason", "x"]) == 2
+    assert run(["--db", db, "alerts", "ack", "7", "--reason", "x"]) == NotFoundError.exit_code
     assert "no alert #7" in capsys.readouterr().err
     assert run(["--db", db, "meters", "listen", "--broker", "http://x", "--topic", "t"]) == 2
     assert "mqtt://" in capsys.readouterr().err

@@ -44,11 +44,13 @@ def test_series_are_deterministic_labelled_and_sum_to_the_monthly_values():
 
 
 def test_the_demo_alerts_find_the_spike_and_the_gap(tmp_path):
-    from esgledger.demo.build import DemoContext, _step_import
+    from esgledger.demo.build import DemoContext, _step_import, _step_users
     from esgledger.services.demo_energy import load_demo_energy
 
     with Ledger.open(f"sqlite:///{tmp_path / 'demo.db'}") as ledger:
-        _step_import(DemoContext(ledger, Path(tmp_path)))
+        demo = DemoContext(ledger, Path(tmp_path))
+        _step_users(demo)
+        _step_import(demo)
         first = load_demo_energy(ledger, actor="demo")
         assert first["synthetic"] is True and first["readings_stored"] == 43176
         assert f"spike SMELTING {SPIKE[0]} 2025-03-12T10" in first["alerts"]

@@ -125,12 +125,21 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/metrics/{metric}"): Case(
         lambda p, u, i: (
             "GET",
-            "/api/v1/metrics/water.fresh?entity=A&period=2024",
+            "/api/v1/metrics/energy.total_tce?entity=A&period=2024",
             {},
         ),
         _expect(METRIC_OK, READERS_OF_A, out_of_scope={"sub_b"})
         if {404} != METRIC_OK
         else _expect({404}, EVERYONE),
+    ),
+    # a batch naming no registered meter can be placed in no entity: group-wide writers only
+    ("POST", "/api/v1/readings"): Case(
+        lambda p, u, i: (
+            "POST",
+            "/api/v1/readings",
+            {"json": {"readings": [{"meter": "M-X", "timestamp": "2025-03-01T00:15", "value": 1}]}},
+        ),
+        _expect({200}, {"admin", "manager"}),
     ),
     ("GET", "/api/v1/audit"): Case(
         lambda p, u, i: ("GET", "/api/v1/audit?since=0&limit=5", {}), _expect({200}, AUDIT)

@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 import polars as pl
 
 from esgledger.energy.deltas import BATCH_SCHEMA
-from esgledger.errors import ConfigError, EsgError
+from esgledger.errors import EsgError, InputError
 from esgledger.services.context import Context
 from esgledger.services.readings import IngestResult, ingest_frame
 
@@ -51,7 +51,7 @@ def parse_broker(url: str) -> tuple[str, int]:
     """(host, port) of ``mqtt://HOST:PORT`` (port 1883 by default)."""
     parsed = urlparse(url if "://" in url else f"mqtt://{url}")
     if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
-        raise ConfigError(
+        raise InputError(
             f"bad broker address {url!r}",
             hint="give it as mqtt://HOST:PORT (mqtt://127.0.0.1:1883)",
         )
