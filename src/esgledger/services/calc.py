@@ -8,19 +8,28 @@ the same way.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterable
 
 from esgledger.calc.boundary import Boundary
 from esgledger.calc.engine import compute
 from esgledger.calc.result import RunResult
 from esgledger.catalog.factors import FactorSet, load_factors
 from esgledger.errors import NotFoundError
+from esgledger.model import STATUSES
 from esgledger.services.authz import authorize
 from esgledger.services.context import Context
 from esgledger.store import Ledger
 from esgledger.store.runs import factor_overrides, save_run
 
-__all__ = ["check_years", "compute_ledger", "compute_run", "ledger_factors", "run_and_store"]
+__all__ = [
+    "check_years",
+    "compute_ledger",
+    "compute_run",
+    "ledger_factors",
+    "run_and_store",
+    "status_counts",
+]
 
 
 def ledger_factors(ledger: Ledger) -> FactorSet:
@@ -42,7 +51,7 @@ def compute_ledger(
         observations = ledger.observations(year=next(iter(periods)))
     else:
         observations = ledger.observations()
-    return compute(
+    result = compute(
         entities,
         observations,
         ledger_factors(ledger),
@@ -51,6 +60,19 @@ def compute_ledger(
         gwp=gwp,
         steam_method=steam_method,
     )
+    # which workflow statuses the run read: stored with the run (options, lineage) so
+    # that a report says when it was built from data not yet approved
+    years = None if periods is None else {int(p) for p in periods}
+    result.options["statuses"] = status_counts(
+        o.status for o in observations if years is None or int(o.period[:4]) in years
+    )
+    return result
+
+
+def status_counts(statuses: Iterable[str]) -> dict[str, int]:
+    """Observations per workflow status (draft, submitted, reviewed, approved), pure."""
+    counts = Counter(statuses)
+    return {s: counts[s] for s in STATUSES if counts[s]}
 
 
 def run_and_store(
