@@ -149,6 +149,8 @@ def html_figures_check(page: str, rows: dict[str, tuple[str, str]]) -> list[tupl
     page = re.sub(r'<table class="index-table">.*?</table>', " ", page, flags=re.S)
     # names from source files (targets, topics, climate register) are text, not figures
     page = re.sub(r'<td class="name">.*?</td>', " ", page, flags=re.S)
+    # the cover's draft notice counts values not yet approved: a count, not a figure
+    page = re.sub(r'<p class="[^"]*draft-note[^"]*"[^>]*>.*?</p>', " ", page, flags=re.S)
     spans = re.findall(
         r'<span class="fig" data-fig="(F\d+)" data-ref="([^"]+)">([^<]*)</span>', page
     )

@@ -191,3 +191,24 @@ def test_sqlite_and_postgresql_give_identical_results(sqlite_url, pg_url, tmp_pa
             result = compute_ledger(led, boundary="equity")
             outputs.append([(v.metric, v.entity, v.period, v.value) for v in result.values])
     assert outputs[0] == outputs[1]
+
+
+def test_compute_needs_the_permission_to_compute(db, capsys):
+    """A viewer may read results but not compute (PermissionDenied: exit code 5); a manager may."""
+    assert run(["users", "add", "demo-viewer", "--role", "viewer"]) == 0
+    assert run(["users", "add", "demo-manager", "--role", "manager"]) == 0
+    capsys.readouterr()
+    assert run(["--as", "demo-viewer", "compute", "--json"]) == 5
+    err = capsys.readouterr().err
+    assert "may not compute and store calculation runs" in err and "Traceback" not in err
+    with Ledger.open(db) as ledger:
+        assert list_runs(ledger) == []
+    assert run(["--as", "demo-manager", "compute", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["run_id"] >= 1
+    with Ledger.open(db) as ledger:
+        runs = list_runs(ledger)
+    assert len(runs) == 1
+    # reading is allowed to the viewer: explain of the stored run
+    assert (
+        run(["--as", "demo-viewer", "explain", "energy.total_tce", "-e", "GRP", "-p", "2024"]) == 0
+    )

@@ -150,3 +150,17 @@ def test_help_and_docs(argv: list[str], capsys: pytest.CaptureFixture[str]) -> N
     assert "Usage" in capsys.readouterr().out
     doc = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
     assert f"## esgledger {' '.join(argv)}\n" in doc
+
+
+def test_only_reviewers_and_managers_acknowledge(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A submitter may read the findings but not acknowledge one (exit code 5)."""
+    assert run(["users", "add", "sam", "--role", "submitter"]) == 0
+    assert run(["users", "add", "rita", "--role", "reviewer"]) == 0
+    capsys.readouterr()
+    assert run(["--as", "sam", "check", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["findings"][0]
+    assert run(["--as", "sam", "check", "ack", first["id"], "--reason", "known"]) == 5
+    assert "may not acknowledge data-quality findings" in capsys.readouterr().err
+    assert run(["--as", "rita", "check", "ack", first["id"], "--reason", "known"]) == 0

@@ -20,7 +20,19 @@ import pytest
 
 from esgledger.errors import EsgError, NotFoundError, PermissionDenied
 from esgledger.model import Entity
-from esgledger.services import audit, entities, identity, observations, workflow
+from esgledger.services import (
+    audit,
+    calc,
+    coverage,
+    entities,
+    explain,
+    identity,
+    observations,
+    quality,
+    reports,
+    targets,
+    workflow,
+)
 from esgledger.services.authz import GLOBAL_READERS, ROLE_ACTIONS
 from esgledger.services.context import GROUP, ROLES, Context, Membership, Principal
 from store_helpers import batch, obs
@@ -89,6 +101,11 @@ ENTITY_CASES: list[tuple[str, str, Call]] = [
         lambda c, e, t: identity.remove_membership(c, "target", e),
     ),
     (
+        "explain.explain",
+        "results.read",
+        lambda c, e, t: explain.explain(c, "energy.total_tce", entity=e, period=2024),
+    ),
+    (
         "identity.add_user",
         "users.manage",
         lambda c, e, t: identity.add_user(c, f"new-{e}-{id(c)}", role="viewer", entities=[e]),
@@ -140,6 +157,31 @@ GROUP_CASES: list[tuple[str, frozenset[str], Callable[[Context, Path], object]]]
         frozenset({"period.lock"}),
         lambda c, t: workflow.lock(c, None, "2024"),
     ),
+    ("calc.compute_run", frozenset({"calc.compute"}), lambda c, t: calc.compute_run(c)),
+    ("quality.findings", frozenset({"quality.read"}), lambda c, t: quality.findings(c)),
+    (
+        "quality.acknowledge_finding",
+        frozenset({"quality.ack"}),
+        lambda c, t: quality.acknowledge_finding(c, "no-such-finding", "why"),
+    ),
+    (
+        "targets.targets_progress",
+        frozenset({"results.read"}),
+        lambda c, t: targets.targets_progress(
+            c, targets.load_targets_file(None, data_dir=t), data_dir=t
+        ),
+    ),
+    (
+        "coverage.framework_coverage",
+        frozenset({"results.read"}),
+        lambda c, t: coverage.framework_coverage(c, "gri", period="1999"),
+    ),
+    (
+        "reports.build_report",
+        frozenset({"report.build"}),
+        # an unknown format: refused after the permission check, before any work
+        lambda c, t: reports.build_report(c, 2024, ["en"], ["no-such-format"], t / "out"),
+    ),
     (
         "workflow.unlock (group)",
         frozenset({"period.unlock"}),
@@ -163,7 +205,23 @@ OPEN = {
     "identity.revoke_token": "one's own tokens; others' need users.manage (tested below)",
     "demo.run_demo": "administrators only: tested in test_demo_build",
 }
-_MODULES = ("audit", "entities", "identity", "observations", "session", "workflow", "demo")
+_MODULES = (
+    "audit",
+    "entities",
+    "identity",
+    "observations",
+    "session",
+    "workflow",
+    "demo",
+    "calc",
+    "quality",
+    "targets",
+    "explain",
+    "reports",
+    "coverage",
+)
+#: Actions an auditor may do everywhere (they read every entity).
+_GLOBAL_READS = frozenset({"data.read", "audit.read", "results.read", "quality.read"})
 
 
 def _file(tmp: Path, entity: str) -> Path:
@@ -240,7 +298,7 @@ def test_entity_use_cases(world, role, tmp_path) -> None:
         assert got_in == ("allowed" if may else "denied"), (role, name, "in scope")
         got_out = _authz_outcome(lambda: call(inside, "OTH", tmp_path))
         if role in GLOBAL_READERS:  # sees every entity: may read it, may not do more
-            want = "allowed" if action in ("data.read", "audit.read") else "denied"
+            want = "allowed" if action in _GLOBAL_READS else "denied"
         else:
             want = "hidden"
         assert got_out == want, (role, name, "out of scope")
@@ -256,7 +314,7 @@ def test_group_use_cases(world, role, tmp_path) -> None:
             name,
             "group membership",
         )
-        reads_all = role in GLOBAL_READERS and bool(actions & {"audit.read"})
+        reads_all = role in GLOBAL_READERS and bool(actions & _GLOBAL_READS)
         assert _authz_outcome(lambda: call(sub, tmp_path)) == (
             "allowed" if reads_all else "denied"
         ), (role, name, "membership on one entity only")

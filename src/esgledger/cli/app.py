@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
 import typer
@@ -23,20 +22,14 @@ from rich.text import Text
 from esgledger.services.context import Context
 from esgledger.settings import Settings, load_settings
 
-#: What :func:`open_ledger` yields (the services' ledger type, named without importing store).
-LedgerHandle = Any
-
 __all__ = [
-    "LedgerHandle",
     "State",
     "add_row",
     "app",
     "console",
-    "current_actor",
     "emit_json",
     "err_console",
     "open_context",
-    "open_ledger",
     "state",
 ]
 
@@ -152,18 +145,3 @@ def open_context() -> AbstractContextManager[Context]:
     from esgledger.services.session import open_context as _open
 
     return _open(state.db, state.user)
-
-
-@contextmanager
-def open_ledger() -> Iterator[LedgerHandle]:
-    """The ledger alone, for commands whose services still take a ledger (calc, quality,
-    report, coverage); who acts is :func:`current_actor`."""
-    with open_context() as ctx:
-        yield ctx.ledger
-
-
-def current_actor() -> str:
-    """The user of ``--as`` (or the local administrator), as recorded in the audit trail."""
-    from esgledger.services.context import LOCAL_ADMIN
-
-    return state.user or LOCAL_ADMIN

@@ -21,19 +21,16 @@ from esgledger.calc.boundary import BOUNDARIES, Boundary
 from esgledger.calc.metrics import METRICS
 from esgledger.catalog.factors import KINDS, Factor, load_factors, read_factor_file
 from esgledger.cli.app import (
-    LedgerHandle,
     add_row,
     app,
     console,
-    current_actor,
     emit_json,
     err_console,
     open_context,
-    open_ledger,
     state,
 )
 from esgledger.cli.paths import choice, input_text
-from esgledger.errors import CalcError, EsgError, InputError, NotFoundError
+from esgledger.errors import CalcError, EsgError, InputError
 
 __all__ = ["compute_cmd", "explain_cmd", "factors_cmd", "render_explanation"]
 
@@ -88,20 +85,6 @@ def _year(text: str) -> int:
     )
 
 
-def _check_years(ledger: LedgerHandle, years: list[int] | None) -> None:
-    """Refuse years without a single observation (a typo would give an empty run)."""
-    if not years:
-        return
-    missing = [y for y in years if not ledger.observations(year=y)]
-    if not missing:
-        return
-    have = sorted({int(o.period[:4]) for o in ledger.observations()})
-    raise NotFoundError(
-        f"no observations for {', '.join(map(str, missing))}",
-        hint="years with data: " + (", ".join(map(str, have)) if have else "none (import data)"),
-    )
-
-
 def _fmt(value: float | None) -> str:
     if value is None:
         return "-"
@@ -128,15 +111,13 @@ def compute_cmd(
     Results are annual: energy in tce and GJ, emissions in tCO2e (Scope 1, 2
     location- and market-based, 3), intensities in kgce/tREO and tCO2e/tREO.
     """
-    from esgledger.services.calc import run_and_store
+    from esgledger.services.calc import compute_run
 
     b = _boundary(boundary)
     years = sorted({_year(p) for p in period}) if period else None
-    with open_ledger() as ledger, err_console.status("computing ...", spinner="dots"):
-        _check_years(ledger, years)
-        run_id, result = run_and_store(
-            ledger,
-            actor=current_actor(),
+    with open_context() as ctx, err_console.status("computing ...", spinner="dots"):
+        run_id, result = compute_run(
+            ctx,
             periods=years,
             boundary=b,
             gwp=gwp,

@@ -13,11 +13,10 @@ from esgledger.cli.app import (
     app,
     console,
     emit_json,
-    open_ledger,
+    open_context,
 )
 from esgledger.cli.paths import input_text
 from esgledger.errors import NotFoundError
-from esgledger.model import Period
 
 __all__ = ["coverage_cmd"]
 
@@ -57,24 +56,16 @@ def coverage_cmd(
 ) -> None:
     """Coverage of a framework: disclosures answered, omitted with a reason, and gaps."""
     from esgledger.catalog.frameworks import load_framework
-    from esgledger.report.coverage import ledger_coverage
+    from esgledger.services.coverage import framework_coverage
 
     if lang not in ("en", "zh"):
         raise NotFoundError(f"unknown language {lang!r}", hint="use --lang en or --lang zh")
     load_framework(framework)  # unknown framework: a clear error before opening the ledger
     if omissions is not None:
         input_text("--omissions", omissions, "an omissions file (CSV, UTF-8)")
-    with open_ledger() as ledger:
-        if period is not None:
-            year = Period.parse(period).year
-            if not ledger.observations(year=year):
-                have = sorted({int(o.period[:4]) for o in ledger.observations()})
-                raise NotFoundError(
-                    f"no observations for {year}",
-                    hint="years with data: " + (", ".join(map(str, have)) or "none (import data)"),
-                )
-        index = ledger_coverage(
-            ledger, framework, period=period, template=template, omissions=omissions
+    with open_context() as ctx:
+        index = framework_coverage(
+            ctx, framework, period=period, template=template, omissions=omissions
         )
     summary = index.summary()
     if as_json:

@@ -9,7 +9,7 @@ prints the result. Acknowledgements of findings are audit events (action
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -17,13 +17,11 @@ import typer
 from rich.markup import escape
 
 from esgledger.cli.app import (
-    LedgerHandle,
     app,
     console,
-    current_actor,
     emit_json,
     err_console,
-    open_ledger,
+    open_context,
     state,
 )
 from esgledger.errors import EsgError, InputError
@@ -46,10 +44,6 @@ _STATUS_STYLE = {
     "no data": "yellow",
 }
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def _open_ledger() -> AbstractContextManager[LedgerHandle]:
-    return open_ledger()
 
 
 @contextmanager
@@ -114,15 +108,15 @@ def targets_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print progress as JSON.")] = False,
 ) -> None:
     """Progress against targets: achieved, on track or off track along a straight-line path."""
-    from esgledger.services.targets import ledger_targets, load_targets_file
+    from esgledger.services.targets import load_targets_file, targets_progress
 
     if boundary not in ("operational", "financial", "equity"):
         raise EsgError(f"unknown boundary {boundary!r}: expected operational, financial or equity")
     year = _year_of(period)
     data_dir = state.settings.data_dir
     found = load_targets_file(file, data_dir=data_dir)
-    with _working("computing target metrics…", quiet=as_json), _open_ledger() as ledger:
-        result = ledger_targets(ledger, found, data_dir=data_dir, boundary=boundary, year=year)
+    with _working("computing target metrics…", quiet=as_json), open_context() as ctx:
+        result = targets_progress(ctx, found, data_dir=data_dir, boundary=boundary, year=year)
     if result.demo:
         err_console.print("no targets.yaml here; showing the demo data set's targets")
     name, progress = result.file, result.progress
@@ -192,13 +186,14 @@ def check_cmd(
     if ctx.invoked_subcommand is not None:
         return
     from esgledger.quality import summarize
-    from esgledger.services.quality import ledger_findings, select_findings
+    from esgledger.services.quality import findings as current_findings
+    from esgledger.services.quality import select_findings
 
     if limit < 0:
         raise InputError(f"--limit {limit}: expected a number of findings, 0 or more")
     _year_of(period)  # a bad --period fails before the ledger is opened
-    with _working("checking the ledger…", quiet=as_json), _open_ledger() as ledger:
-        findings = ledger_findings(ledger, threshold=threshold, required=require or [])
+    with _working("checking the ledger…", quiet=as_json), open_context() as session:
+        findings = current_findings(session, threshold=threshold, required=require or [])
     findings = select_findings(findings, period=period, open_only=open_only)
     summary = summarize(findings)
     if as_json:
@@ -243,15 +238,14 @@ def ack_cmd(
     require: Annotated[list[str] | None, _REQUIRE] = None,
 ) -> None:
     """Acknowledge a finding with an explanation (recorded in the audit trail)."""
-    from esgledger.services.quality import acknowledge, check_reason
+    from esgledger.services.quality import acknowledge_finding, check_reason
 
     check_reason(reason)  # an empty reason fails before the ledger is opened
-    with _open_ledger() as ledger:
-        found = acknowledge(
-            ledger,
+    with open_context() as ctx:
+        found = acknowledge_finding(
+            ctx,
             finding,
             reason,
-            actor=current_actor(),
             threshold=threshold,
             required=require or [],
         )

@@ -14,7 +14,7 @@ from esgledger.cli.app import (
     console,
     emit_json,
     err_console,
-    open_ledger,
+    open_context,
 )
 from esgledger.cli.paths import input_text, output_folder
 from esgledger.errors import ReportError
@@ -90,7 +90,7 @@ def report_cmd(
         input_text("--targets", targets, "a targets file (YAML, UTF-8)")
     output_folder("--out", out)
 
-    from esgledger.report.build import build_report
+    from esgledger.services.reports import build_report
 
     progress = Progress(
         TextColumn("{task.description}"),
@@ -106,9 +106,9 @@ def report_cmd(
     def step(done: int, total: int, description: str) -> None:
         progress.update(task, description=description, completed=done, total=total)
 
-    with open_ledger() as ledger, progress:
+    with open_context() as session, progress:
         paths = build_report(
-            ledger,
+            session,
             period,
             lang.split(","),
             fmt.split(","),

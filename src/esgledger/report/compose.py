@@ -8,6 +8,7 @@ data), all on the shared figure registry of ``registry.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from esgledger.report.chartdata import ChartData
@@ -78,7 +79,27 @@ class _Composer(Narrative, Tables, ChartData):
             figures=self.figures,
             labels=self.labels,
             warnings=self.warnings,
+            draft_note=draft_note(self.data.statuses, self.labels, self.lang),
         )
+
+
+def draft_note(statuses: Mapping[str, int], labels: Mapping[str, str], lang: Lang) -> str:
+    """The cover's draft notice when any value is not yet approved; ``""`` when all are.
+
+    ``statuses`` counts the values the report was built from per workflow status
+    (what the calculation run recorded).
+    """
+    pending = {s: n for s, n in statuses.items() if s != "approved" and n}
+    if not pending:
+        return ""
+    order = ("draft", "submitted", "reviewed")
+    names = [labels.get(f"status.{s}", s) for s in sorted(pending, key=_rank(order))]
+    sep = "、" if lang == "zh" else "/"
+    return labels["draft_note"].format(n=sum(pending.values()), which=sep.join(names))
+
+
+def _rank(order: tuple[str, ...]) -> Callable[[str], int]:
+    return lambda s: order.index(s) if s in order else len(order)
 
 
 def compose_report(

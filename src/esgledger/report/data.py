@@ -139,6 +139,8 @@ class ReportData:
     index_titles: dict[str, tuple[str, str]] = field(default_factory=dict)
     boundary: str = "operational"
     run_id: str = ""
+    #: observations per workflow status the figures were computed from (the run's record)
+    statuses: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     materiality: Any = None
     register: Any = None

@@ -272,6 +272,8 @@ class Report:
     figures: dict[str, Figure]
     labels: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: on the cover when the figures were computed from data not all approved; else ""
+    draft_note: str = ""
 
     def figure_list(self) -> list[Figure]:
         """Figures in the order they were first printed."""

@@ -20,7 +20,7 @@ This module reads; it never writes to the ledger.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -317,6 +317,11 @@ def collect_from(
     def share(code: str) -> float:
         return tree.share(code, root.code) if code in tree.ancestors else 0.0
 
+    recorded = result.options.get("statuses") if result is not None else None
+    if isinstance(recorded, dict):
+        data.statuses = {str(k): int(v) for k, v in recorded.items()}
+    else:
+        data.statuses = dict(Counter(o.status for o in observations))
     if result is not None:
         run = f"calc-{result.inputs_hash[:12]}"
         data.run_id = run

@@ -8,16 +8,28 @@ the same way.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterable
 
 from esgledger.calc.boundary import Boundary
 from esgledger.calc.engine import compute
 from esgledger.calc.result import RunResult
 from esgledger.catalog.factors import FactorSet, load_factors
+from esgledger.errors import NotFoundError
+from esgledger.model import STATUSES
+from esgledger.services.authz import authorize
+from esgledger.services.context import Context
 from esgledger.store import Ledger
 from esgledger.store.runs import factor_overrides, save_run
 
-__all__ = ["compute_ledger", "ledger_factors", "run_and_store"]
+__all__ = [
+    "check_years",
+    "compute_ledger",
+    "compute_run",
+    "ledger_factors",
+    "run_and_store",
+    "status_counts",
+]
 
 
 def ledger_factors(ledger: Ledger) -> FactorSet:
@@ -39,7 +51,7 @@ def compute_ledger(
         observations = ledger.observations(year=next(iter(periods)))
     else:
         observations = ledger.observations()
-    return compute(
+    result = compute(
         entities,
         observations,
         ledger_factors(ledger),
@@ -48,6 +60,19 @@ def compute_ledger(
         gwp=gwp,
         steam_method=steam_method,
     )
+    # which workflow statuses the run read: stored with the run (options, lineage) so
+    # that a report says when it was built from data not yet approved
+    years = None if periods is None else {int(p) for p in periods}
+    result.options["statuses"] = status_counts(
+        o.status for o in observations if years is None or int(o.period[:4]) in years
+    )
+    return result
+
+
+def status_counts(statuses: Iterable[str]) -> dict[str, int]:
+    """Observations per workflow status (draft, submitted, reviewed, approved), pure."""
+    counts = Counter(statuses)
+    return {s: counts[s] for s in STATUSES if counts[s]}
 
 
 def run_and_store(
@@ -68,3 +93,41 @@ def run_and_store(
         ledger, periods=periods, boundary=boundary, gwp=gwp, steam_method=steam_method
     )
     return save_run(ledger, result, actor=actor, reuse=reuse), result
+
+
+def check_years(ledger: Ledger, years: Collection[int] | None) -> None:
+    """Refuse years without a single observation (a typo would give an empty run)."""
+    if not years:
+        return
+    missing = [y for y in years if not ledger.observations(year=y)]
+    if not missing:
+        return
+    have = sorted({int(o.period[:4]) for o in ledger.observations()})
+    raise NotFoundError(
+        f"no observations for {', '.join(map(str, missing))}",
+        hint="years with data: " + (", ".join(map(str, have)) if have else "none (import data)"),
+    )
+
+
+def compute_run(
+    ctx: Context,
+    *,
+    periods: Collection[int] | None = None,
+    boundary: Boundary = "operational",
+    gwp: str = "AR6",
+    steam_method: str = "enthalpy",
+) -> tuple[int, RunResult]:
+    """The ``compute`` use case: compute the whole group and store the run (``calc.compute``).
+
+    Years without observations are refused before anything is computed.
+    """
+    authorize(ctx, "calc.compute")
+    check_years(ctx.ledger, periods)
+    return run_and_store(
+        ctx.ledger,
+        actor=ctx.actor,
+        periods=periods,
+        boundary=boundary,
+        gwp=gwp,
+        steam_method=steam_method,
+    )

@@ -16,17 +16,21 @@ from typing import TYPE_CHECKING
 
 from esgledger.errors import EsgError, NotFoundError, Problem
 from esgledger.errors import ValidationError as InputError
+from esgledger.services.authz import authorize
 
 if TYPE_CHECKING:
     from esgledger.quality import Finding
+    from esgledger.services.context import Context
     from esgledger.store.ledger import Ledger
 
 __all__ = [
     "ACK_ACTION",
     "acknowledge",
+    "acknowledge_finding",
     "acknowledged_fingerprints",
     "acknowledgements",
     "check_reason",
+    "findings",
     "ledger_findings",
     "select_findings",
 ]
@@ -187,3 +191,26 @@ def acknowledge(
             },
         )
     return found
+
+
+def findings(
+    ctx: Context, *, threshold: float = 0.3, required: Sequence[str] = ()
+) -> list[Finding]:
+    """The ``check`` use case: every current finding of the group (``quality.read``)."""
+    authorize(ctx, "quality.read")
+    return ledger_findings(ctx.ledger, threshold=threshold, required=required)
+
+
+def acknowledge_finding(
+    ctx: Context,
+    finding_id: str,
+    reason: str,
+    *,
+    threshold: float = 0.3,
+    required: Sequence[str] = (),
+) -> Finding:
+    """The ``check ack`` use case: acknowledge a finding as ``ctx``'s user (``quality.ack``)."""
+    authorize(ctx, "quality.ack")
+    return acknowledge(
+        ctx.ledger, finding_id, reason, actor=ctx.actor, threshold=threshold, required=required
+    )

@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from esgledger.errors import ConfigError, EsgError, Problem
 from esgledger.errors import ValidationError as InputError
+from esgledger.services.authz import authorize
 
 if TYPE_CHECKING:
     from esgledger.calc.boundary import Boundary
     from esgledger.calc.formula import Value
     from esgledger.calc.targets import Progress, Target
+    from esgledger.services.context import Context
     from esgledger.store.ledger import Ledger
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "ledger_targets",
     "load_targets_file",
     "metric_values",
+    "targets_progress",
     "targets_text",
 ]
 
@@ -194,3 +197,16 @@ def ledger_targets(
     return TargetsResult(
         file=found.name, boundary=boundary, progress=tuple(progress), demo=found.demo
     )
+
+
+def targets_progress(
+    ctx: Context,
+    found: TargetsFile,
+    *,
+    data_dir: Path,
+    boundary: str = "operational",
+    year: int | None = None,
+) -> TargetsResult:
+    """The ``targets`` use case: :func:`ledger_targets` for ``ctx``'s user (``results.read``)."""
+    authorize(ctx, "results.read")
+    return ledger_targets(ctx.ledger, found, data_dir=data_dir, boundary=boundary, year=year)

@@ -167,6 +167,7 @@ def save_run(ledger: Ledger, result: RunResult, *, actor: str, reuse: bool = Fal
                 "inputs_hash": result.inputs_hash,
                 "factor_version": result.factor_version,
                 "result_hash": result_hash,
+                "statuses": result.options.get("statuses", {}),
             },
         )
     return int(run_id)

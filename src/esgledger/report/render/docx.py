@@ -286,6 +286,8 @@ class _Writer:
         self.doc.add_heading(rep.title, level=0)
         if rep.subtitle:
             self.doc.add_paragraph(rep.subtitle, style="Subtitle")
+        if rep.draft_note:
+            self.doc.add_paragraph().add_run(rep.draft_note).bold = True
         colon = "：" if rep.lang == "zh" else ": "
         self.doc.add_paragraph(
             f"{rep.labels['report_date']}{colon}{format_date(rep.report_date, rep.lang)}"
