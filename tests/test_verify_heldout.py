@@ -544,10 +544,15 @@ def test_heldout_figures_through_explain(
     # before the acquisition (JSNEW 2023, 2024-01..03) and after the divestment (TJOLD 2024-10..12)
     assert sorted(w["row"] for w in result["warnings"]) == [57, 58, 59, 60, 84, 85, 86]
 
+    # Every figure on SQLite; on PostgreSQL (the same engine code, storage differs) the
+    # group, the joint venture, the acquisition and the divestment, to keep CI short.
+    on_sqlite = any_db_url.startswith("sqlite")
+    codes = CODES if on_sqlite else ("HOLD", "GSJV", "JSNEW", "TJOLD")
+    years = YEARS if on_sqlite else (2024,)
     checked = 0
     for boundary in ("operational", "equity"):
-        for year in YEARS:
-            for entity in CODES:
+        for year in years:
+            for entity in codes:
                 for metric in CORE:
                     data = explain(capsys, any_db_url, metric, entity, year, boundary)
                     assert data["boundary"] == boundary
@@ -557,7 +562,7 @@ def test_heldout_figures_through_explain(
                     checked += 1
     # the group's other headline figures, and financial control for the group
     for boundary in ("operational", "equity", "financial"):
-        for year in YEARS:
+        for year in years:
             metrics = METRIC_UNITS if boundary != "financial" else CORE
             for metric in metrics:
                 if boundary != "financial" and metric in CORE:
@@ -566,7 +571,7 @@ def test_heldout_figures_through_explain(
                 got = value_in(data, METRIC_UNITS[metric])
                 assert_close(got, expected(metric, "HOLD", year, boundary), f"{metric} {year}")
                 checked += 1
-    assert checked == 2 * 2 * 7 * 4 + 2 * 2 * 5 + 2 * 4
+    assert checked == 2 * len(years) * (len(codes) * 4 + 5) + len(years) * 4
 
 
 def _lineage_entity(data: dict[str, Any], code: str) -> dict[str, Any]:
@@ -893,6 +898,8 @@ def test_variant_figures_through_explain(
     )
     assert result["observations_added"] == 44
     checks = [("V0", 2021)] + [(e, y) for e in ("V0", "V2", "V4") for y in (2022, 2024)]
+    if not any_db_url.startswith("sqlite"):  # every figure on SQLite; a sample on PostgreSQL
+        checks = [("V0", 2021), ("V2", 2022), ("V4", 2024)]
     metrics = (*CORE, "ghg.scope1", "energy.renewable_tce", "ghg.total.market")
     for boundary in ("operational", "financial", "equity"):
         for entity, year in checks:
