@@ -15,6 +15,7 @@ The file is accessible and self-describing:
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, fromstring, tostring
@@ -110,7 +111,10 @@ def render_pdf_bytes(publication: Publication, lang: Lang) -> bytes:
             **options
         )
         document.metadata = _metadata(document, report, archive)
-        data = document.write_pdf(**options)
+        with warnings.catch_warnings():
+            # WeasyPrint opens its sRGB profile (PDF/A output intent) and never closes it
+            warnings.simplefilter("ignore", ResourceWarning)
+            data = document.write_pdf(**options)
     except FatalURLFetchingError:
         refused = assets.error or ReportError("the report template asks to load a refused URL")
         raise refused from None
