@@ -77,7 +77,14 @@ def _layout(table: Any, shares: tuple[float, ...]) -> None:
 
     table.autofit = False
     header = [c.text for c in table.rows[0].cells] if table.rows else []
-    widths = [Mm(w) for w in column_widths(shares, header)]
+    body: list[list[str]] = [[] for _ in shares]
+    for row in table.rows[1:]:
+        cells = row.cells
+        if len({id(c._tc) for c in cells}) < len(cells):
+            continue  # a merged group row
+        for i, cell in enumerate(cells[: len(shares)]):
+            body[i].append(cell.text)
+    widths = [Mm(w) for w in column_widths(shares, header, body)]
     for column, width in zip(table.columns, widths, strict=False):
         column.width = width
     for row in table.rows:
@@ -115,13 +122,30 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def column_widths(shares: tuple[float, ...], header: list[str]) -> list[float]:
+_BODY_WORD_MM = 40.0  # a longer word in a body cell may break (a URL, a long code)
+
+
+def _need(texts: list[str], cap: float) -> float:
+    words = [w for t in texts for w in _words(t)]
+    return min(cap, max((text_width_mm(w) for w in words), default=0.0))
+
+
+def column_widths(
+    shares: tuple[float, ...], header: list[str], body: list[list[str]] | None = None
+) -> list[float]:
     """Column widths in mm: ``shares`` of the text width, each column widened to its longest
-    header word (taking the width from columns with room to spare), so no word breaks."""
+    header word (taking the width from columns with room to spare), so no word breaks; body
+    words (``body``: the texts of each column) up to 40 mm wide are kept whole too."""
     total = sum(shares)
     widths = [_TEXT_MM * share / total for share in shares]
-    need = [max((text_width_mm(w) for w in _words(h)), default=0.0) + _CELL_PAD_MM for h in header]
+    need = [_need([h], _TEXT_MM) for h in header]
     need += [0.0] * (len(widths) - len(need))
+    for i, texts in enumerate(body or []):
+        if i < len(need):
+            need[i] = max(need[i], _need(texts, _BODY_WORD_MM))
+    need = [n + _CELL_PAD_MM if n else 0.0 for n in need]
+    if sum(need) > _TEXT_MM:  # cannot all fit: the table keeps the text width
+        need = [n * _TEXT_MM / sum(need) for n in need]
     for _ in range(len(widths)):  # widen the narrow, shrink the roomy, until all fit
         short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
         if short <= 0.01:
