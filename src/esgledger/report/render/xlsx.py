@@ -39,8 +39,8 @@ _COLUMNS = (
     ("annex.entity_name", 30),
     ("annex.period", 9),
     ("annex.value", 16),
-    ("annex.unit", 12),
-    ("annex.printed", 18),
+    ("annex.unit", 20),
+    ("annex.printed", 26),
     ("annex.frameworks", 24),
     ("annex.run", 18),
     ("annex.source", 30),
@@ -48,14 +48,18 @@ _COLUMNS = (
 
 
 _VALUE_COLUMN = 9  # 1-based: "annex.value"
-_PRINTED_COLUMN = 11
 
 # Strings of the workbook that are not report labels (en, zh).
 _TEXT: dict[str, tuple[str, str]] = {
     "build_log": ("Build notes", "构建说明"),
     "build_log_none": ("none; see {name}", "无；见 {name}"),
     "build_log_some": ("{n} notes in {name}, next to this file", "{n} 条，见同一文件夹中的 {name}"),
+}
+# Runs that are not calculation runs: where the value was read from (en, zh).
+_RUNS: dict[str, tuple[str, str]] = {
     "ledger": ("ledger", "台账"),
+    "assessment": ("materiality assessment", "重要性评估"),
+    "register": ("climate risk register", "气候风险登记册"),
 }
 # Units the report prints that the unit catalogue of numbers.py does not list (en, zh).
 _UNITS: dict[str, tuple[str, str]] = {
@@ -133,7 +137,8 @@ def annex_rows(report: Report, entity_names: dict[str, tuple[str, str]]) -> list
     for f in report.figure_list():
         names = entity_names.get(f.ref.entity)
         name = (names[1] if lang == "zh" else names[0]) if names else ""
-        run = _text("ledger", lang) if f.ref.run == "ledger" else f.ref.run
+        runs = _RUNS.get(f.ref.run)
+        run = (runs[1] if lang == "zh" else runs[0]) if runs else f.ref.run
         rows.append(
             [
                 f.id,
@@ -174,7 +179,7 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
 def render_xlsx_bytes(publication: Publication, lang: Lang) -> bytes:
     """The data annex workbook of one edition, byte-identical for identical input."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
 
     report = publication.edition(lang)
     when = publication_time(report.report_date)
@@ -193,8 +198,6 @@ def render_xlsx_bytes(publication: Publication, lang: Lang) -> bytes:
                 cell.fill = head_fill
             elif c == _VALUE_COLUMN:
                 cell.number_format = number_format(decimals_of(figures[r - 2]))
-            elif c == _PRINTED_COLUMN:
-                cell.alignment = Alignment(horizontal="right")
     for c, (_, width) in enumerate(_COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
     ws.freeze_panes = "A2"
