@@ -179,12 +179,12 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
 def render_xlsx_bytes(publication: Publication, lang: Lang) -> bytes:
     """The data annex workbook of one edition, byte-identical for identical input."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     report = publication.edition(lang)
     when = publication_time(report.report_date)
     wb = Workbook()
-    head_font = Font(bold=True, color="FFFFFF")
+    head_font = Font(name="Arial", bold=True, color="FFFFFF")  # in every office suite
     head_fill = PatternFill("solid", fgColor="1B7F5C")
 
     ws = wb.active
@@ -249,8 +249,8 @@ def render_xlsx_bytes(publication: Publication, lang: Lang) -> bytes:
         )
     )
     for i, (k, v) in enumerate(about, start=1):
-        _put(wa, i, 1, k).font = Font(bold=True)
-        _put(wa, i, 2, v)
+        _put(wa, i, 1, k).font = Font(name="Arial", bold=True)
+        _put(wa, i, 2, v).alignment = Alignment(horizontal="left")
     wa.column_dimensions["A"].width = 18
     wa.column_dimensions["B"].width = 100
 
