@@ -245,3 +245,12 @@ def test_xlsx_zh_is_chinese_throughout_and_warnings_are_in_the_build_log(annex_z
     # the hand-made data has no board figures: the table row is left out, with a warning
     assert "no values for board.size: row left out of the table" in log
     assert log.count("board.size") == 1  # each warning once, not once per language
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdfinfo) not installed")
+def test_publish_makes_pdf_a_on_request_and_logs_it(tmp_path):
+    (path,) = publish(sample_data(), ["en"], ["pdf"], tmp_path, pdf_archive=True)
+    meta = poppler("pdfinfo", "-meta", str(path))
+    assert 'pdfaid:part="3"' in meta and "<rdf:li>en</rdf:li>" in meta
+    log = (tmp_path / "esg-report-2024-build-log.txt").read_text(encoding="utf-8")
+    assert "PDF: PDF/A-3b and PDF/UA-1" in log
