@@ -50,7 +50,12 @@ def test_successful_build_replaces_older_files_and_leaves_no_temp_folder(tmp_pat
     )
     assert paths == [tmp_path / "esg-report-2024-en.html", tmp_path / "esg-report-2024-en.xlsx"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["esg-report-2024-en.html", "esg-report-2024-en.xlsx", "notes.txt"]
+        [
+            "esg-report-2024-en.html",
+            "esg-report-2024-en.xlsx",
+            "esg-report-2024-build-log.txt",  # the builder's warnings, beside the report
+            "notes.txt",
+        ]
     )
     assert "2025-04-30" in older.read_text(encoding="utf-8")
     assert keep.read_text(encoding="utf-8") == "mine"

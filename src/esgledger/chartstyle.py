@@ -1,5 +1,6 @@
 """The one chart style: fonts (with the CJK font Chinese labels need), palette, print size
-and deterministic SVG/PNG output, shared by the assessment charts and the report charts.
+and deterministic SVG/PNG output (SVG text kept as text, so it can be searched), shared by
+the assessment charts and the report charts.
 
 Both :mod:`esgledger.assess.charts` and :mod:`esgledger.report.charts` draw with
 matplotlib inside :func:`chart_style` and save with :func:`save_figure`, so the
@@ -131,7 +132,8 @@ def chart_rc(lang: str) -> dict[str, Any]:
         "ytick.labelsize": FONT_SIZE,
         "legend.fontsize": FONT_SIZE,
         "svg.hashsalt": "esgledger",
-        "svg.fonttype": "path",
+        # text stays text: searchable and selectable in the HTML and PDF, read by screen readers
+        "svg.fonttype": "none",
         "svg.id": None,
         "path.simplify": True,
     }

@@ -61,6 +61,10 @@ def report_cmd(
         str | None,
         typer.Option("--date", help="Report date (YYYY-MM-DD; default 31 March of the next year)."),
     ] = None,
+    pdf_a: Annotated[
+        bool,
+        typer.Option("--pdf-a", help="Write the PDF as PDF/A-3b (archival) as well as PDF/UA-1."),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the files written as JSON.")
     ] = False,
@@ -118,12 +122,17 @@ def report_cmd(
             report_date=when,
             targets=targets,
             boundary=boundary,
+            pdf_archive=pdf_a,
         )
+    from esgledger.report.render.buildlog import build_log_name
+
+    log = out / build_log_name(period)
     if as_json:
-        emit_json({"period": period, "files": [str(p) for p in paths]})
+        emit_json({"period": period, "files": [str(p) for p in paths], "build_log": str(log)})
         return
     for p in paths:  # a path is shown as it is, never read as rich markup
         console.print(f"wrote {p}", markup=False, soft_wrap=True)
+    console.print(f"build log (warnings for the builder): {log}", markup=False, soft_wrap=True)
 
 
 @report_app.command("init-template")

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -22,7 +23,8 @@ from esgledger.report.data import ReportData
 from esgledger.report.definition import LANGS, ReportDefinition, load_definition
 from esgledger.report.model import Lang
 from esgledger.report.render import FORMATS, get_renderer
-from esgledger.report.render.base import Publication
+from esgledger.report.render.base import Publication, RenderOptions
+from esgledger.report.render.buildlog import build_log_name, build_log_text
 
 if TYPE_CHECKING:
     from esgledger.store import Ledger
@@ -98,16 +100,21 @@ def publish(
     template: Path | None = None,
     report_date: date | None = None,
     narrative: Path | None = None,
+    pdf_archive: bool = False,
 ) -> list[Path]:
-    """Write every (language, format) edition of the report to ``out_dir``.
+    """Write every (language, format) edition of the report to ``out_dir``, and the build
+    log (the builder's warnings, :func:`build_log_name`) beside them; returns the report
+    files written.
 
-    ``narrative`` is a narrative overlay (see :func:`load_definition`)."""
+    ``narrative`` is a narrative overlay (see :func:`load_definition`);
+    ``pdf_archive`` makes the PDF PDF/A-3b as well as PDF/UA-1."""
     lang_list = cast(list[Lang], parse_list(langs, LANGS, "language"))
     fmt_list = parse_list(formats, FORMATS, "format")
     renderers = [get_renderer(f) for f in fmt_list]
     definition = load_definition(template, narrative=narrative)
     total = 1 + len(lang_list) * len(renderers)
     publication = compose_publication(definition, data, lang_list, report_date)
+    publication = replace(publication, options=RenderOptions(pdf_archive=pdf_archive))
     if progress:
         progress(1, total, f"composed ({', '.join(lang_list)})")
     created = not out_dir.exists()
@@ -126,8 +133,11 @@ def publish(
                 done += 1
                 if progress:
                     progress(done, total, f"rendered {name}")
+        log = staging / build_log_name(data.period)
+        text = build_log_text(publication, [p.name for p in staged])
+        log.write_text(text, encoding="utf-8", newline="\n")
         written = [out_dir / path.name for path in staged]
-        for path, final in zip(staged, written, strict=True):
+        for path, final in zip([*staged, log], [*written, out_dir / log.name], strict=True):
             os.replace(path, final)
         finished = True
     finally:
@@ -156,11 +166,13 @@ def build_report(
     targets: Path | None = None,
     boundary: str = "operational",
     narrative: Path | None = None,
+    pdf_archive: bool = False,
 ) -> list[Path]:
     """Read the ledger and write the report for ``period``; returns the files written.
 
     ``targets`` is a targets file (see ``calc.targets``) whose progress the
-    report shows; ``boundary`` is the consolidation boundary of the engine run.
+    report shows; ``boundary`` is the consolidation boundary of the engine run;
+    ``pdf_archive``: the PDF is PDF/A-3b too.
     """
     from esgledger.report.sources import collect
 
@@ -178,4 +190,5 @@ def build_report(
         template=template,
         report_date=report_date,
         narrative=narrative,
+        pdf_archive=pdf_archive,
     )

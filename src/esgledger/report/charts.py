@@ -3,9 +3,14 @@
 The style (fonts, sizes, palette, byte-stable SVG/PNG) is the project's one
 chart style, :mod:`esgledger.chartstyle`, shared with the assessment charts.
 Charts are drawn at the text width of an A4 page, so shown at 100 % of the text
-width their labels print at the nominal 8 pt. SVG (glyphs as paths, fixed
-hash salt, no date) for HTML and PDF, PNG for DOCX; the same chart gives the
-same bytes. Chinese labels use the installed Noto Sans CJK font.
+width their labels print at the nominal 8 pt. SVG (text kept as text, so the
+PDF's chart labels can be searched and copied; fixed hash salt, no date) for
+HTML and PDF, PNG for DOCX; the same chart gives the same bytes. Chinese labels
+use the installed Noto Sans CJK font.
+
+Every chart has a text alternative (:func:`chart_alt`): its title and its data
+in words. The SVG carries it as ``<title>`` (the PDF's Figure tag takes its
+``/Alt`` from there) and the DOCX as the picture's description.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from esgledger.errors import ReportError
 from esgledger.report.model import Chart
 from esgledger.report.numbers import format_number
 
-__all__ = ["PALETTE", "TIER_COLOURS", "chart_png", "chart_svg"]
+__all__ = ["PALETTE", "TIER_COLOURS", "chart_alt", "chart_png", "chart_svg"]
 
 # Materiality tiers, most material first (the assessment charts' colours).
 TIER_COLOURS = (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[7])
@@ -194,13 +199,68 @@ def _scope_ids(svg: str, prefix: str) -> str:
     return re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{prefix}-{m.group(1)}"', svg)
 
 
+_ALT_LIMIT = 600  # characters: a description, not a data table (the annex has the data)
+
+
+def _series_text(chart: Chart) -> list[str]:
+    sep = "：" if chart.lang == "zh" else ": "
+    parts: list[str] = []
+    for s in chart.series:
+        values = [
+            f"{cat} {format_number(v)}"
+            for cat, v in zip(chart.categories, s.values, strict=False)
+            if v is not None
+        ]
+        if values:
+            parts.append(f"{s.name}{sep}{', '.join(values)}")
+    return parts
+
+
+def chart_alt(chart: Chart) -> str:
+    """The chart's text alternative: title, unit and its values (or points) in words."""
+    zh = chart.lang == "zh"
+    head = chart.title
+    if chart.unit:
+        head += f"（{chart.unit}）" if zh else f" ({chart.unit})"
+    if chart.chart in ("materiality", "heatmap"):
+        axes = " × ".join(t for t in (chart.x_label, chart.y_label) if t)
+        body = [axes] if axes else []
+        labels = [label for _, _, label in chart.points if label]
+        if labels:
+            body.append(("、" if zh else ", ").join(labels))
+    else:
+        body = _series_text(chart)
+        if chart.target is not None:
+            name = chart.target_label or ("目标" if zh else "target")
+            body.append(f"{name} {format_number(chart.target)}")
+    text = ("。" if zh else ". ").join([head, *body])
+    if len(text) > _ALT_LIMIT:
+        text = text[: _ALT_LIMIT - 1] + "…"
+    return text
+
+
+def _with_title(svg: str, chart: Chart) -> str:
+    """``svg`` with ``<title>`` first inside it and ``role="img"``: its name for assistive
+    technology and the /Alt of the PDF's Figure tag."""
+    from markupsafe import escape
+
+    alt = str(escape(chart_alt(chart)))
+    return re.sub(
+        r"<svg\b([^>]*)>",
+        lambda m: f'<svg{m.group(1)} role="img"><title>{alt}</title>',
+        svg,
+        count=1,
+    )
+
+
 @lru_cache(maxsize=64)
 def chart_svg(chart: Chart) -> str:
     """The chart as an inline ``<svg>`` element (no XML header), deterministic."""
     svg = _draw_bytes(chart, "svg", 100).decode("utf-8")
     svg = _SVG_HEADER.sub("", svg)
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    return _scope_ids(svg, re.sub(r"[^A-Za-z0-9_-]", "-", f"{chart.id}-{chart.lang}"))
+    svg = _scope_ids(svg, re.sub(r"[^A-Za-z0-9_-]", "-", f"{chart.id}-{chart.lang}"))
+    return _with_title(svg, chart)
 
 
 @lru_cache(maxsize=64)

@@ -31,6 +31,7 @@ def build_report(
     report_date: date | None = None,
     targets: Path | None = None,
     boundary: str = "operational",
+    pdf_archive: bool = False,
 ) -> list[Path]:
     """Build the group's report for ``period``; returns the files written (``report.build``)."""
     authorize(ctx, "report.build")
@@ -45,4 +46,5 @@ def build_report(
         report_date=report_date,
         targets=targets,
         boundary=boundary,
+        pdf_archive=pdf_archive,
     )

@@ -15,7 +15,25 @@ from esgledger.errors import ReportError
 from esgledger.report.model import Lang, Report
 from esgledger.spreadsheet import neutralise
 
-__all__ = ["Publication", "Renderer", "normalize_zip", "publication_time", "safe_text"]
+__all__ = [
+    "Publication",
+    "RenderOptions",
+    "Renderer",
+    "normalize_zip",
+    "publication_time",
+    "safe_text",
+]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How the files are written (not what they say).
+
+    ``pdf_archive``: the PDF is PDF/A-3b (archival: sRGB output intent, file
+    identifier) as well as tagged PDF/UA-1; without it, PDF/UA-1 only.
+    """
+
+    pdf_archive: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,6 +45,7 @@ class Publication:
     css: str
     entity_names: dict[str, tuple[str, str]]
     template_dir: Path | None = None  # where the page's own assets are (render/assets.py)
+    options: RenderOptions = RenderOptions()
 
     def edition(self, lang: Lang) -> Report:
         try:
