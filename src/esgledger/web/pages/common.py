@@ -46,6 +46,7 @@ FLASH_KEYS = frozenset(
         "locks.unlocked",
         "outbox.queued",
         "outbox.sent",
+        "quality.acked",
     }
 )
 
@@ -183,6 +184,10 @@ def _nav_items(context: Any) -> list[tuple[str, str]]:
         items.append(("upload", "/upload"))
     if can(p, "period.lock") or can(p, "period.unlock") or can(p, "audit.read"):
         items.append(("locks", "/locks"))
+    if can(p, "results.read"):
+        items += [("results", "/results"), ("targets", "/targets"), ("coverage", "/coverage")]
+    if can(p, "quality.read"):
+        items.append(("quality", "/quality"))
     if can(p, "audit.read"):
         items.append(("audit", "/audit"))
     if can(p, "users.manage"):
