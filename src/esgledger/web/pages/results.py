@@ -275,7 +275,11 @@ def targets_page(
 
 @router.get("/coverage")
 def coverage_page(
-    request: Request, ctx: CurrentContext, framework: str = "gri", period: str | None = None
+    request: Request,
+    ctx: CurrentContext,
+    framework: str = "gri",
+    period: str | None = None,
+    status: str | None = None,
 ) -> Any:
     if framework not in results.FRAMEWORKS:
         framework = "gri"
@@ -288,6 +292,7 @@ def coverage_page(
             "index": index,
             "frameworks": results.FRAMEWORKS,
             "framework": framework,
+            "status": status if status in ("answered", "omitted", "gap") else None,
             "top": (results.result_entities(ctx) or [""])[0],
         },
         here="coverage",
