@@ -195,3 +195,35 @@ def test_acknowledge_in_the_page_needs_a_reason(portal: Portal, tmp_path: Path) 
     assert token
     r = c.post("/quality/ack", data={"finding": "x", "reason": " ", "csrf_token": token.group(1)})
     assert r.status_code == 422 and "a non-empty explanation" in r.text
+
+
+def test_an_acknowledged_finding_opens_again_when_its_values_change(
+    portal: Portal, tmp_path: Path
+) -> None:
+    """Last in the module: it changes A's 2024 water."""
+    from esgledger.intake import import_files
+
+    rev_a = ctx_of(portal.ledger, "rev_a", ("A", "reviewer"))
+    water = next(
+        f
+        for f in findings.findings_in_scope(rev_a, check="yoy_change")
+        if f.indicator == "water.fresh"
+    )
+    if water.status == "open":
+        findings.acknowledge_in_scope(rev_a, water.id, "new cooling tower")
+    c = portal.client("rev_a")
+    assert "status-acknowledged" in c.get("/quality?entity=A&status=acknowledged").text
+    (tmp_path / "fix.csv").write_text(
+        "entity,period,indicator,value,unit,source,comment\nA,2024,water.fresh,6000,m3,meter,\n",
+        encoding="utf-8",
+    )
+    import_files(portal.ledger, [tmp_path / "fix.csv"], actor="seed")
+    again = {f.id: f for f in findings.findings_in_scope(rev_a)}
+    assert again[water.id].status == "open"
+    page = c.get("/quality?entity=A&status=open").text
+    assert f'id="f-{water.id}"' in page and 'action="/quality/ack"' in page
+
+
+def test_the_coverage_link_is_only_for_group_readers(portal: Portal) -> None:
+    assert 'href="/coverage"' not in portal.client("view_a").get("/results").text
+    assert 'href="/coverage"' in portal.client("manager").get("/results").text
