@@ -26,10 +26,12 @@ from esgledger.services import (
     coverage,
     entities,
     explain,
+    findings,
     identity,
     observations,
     quality,
     reports,
+    results,
     targets,
     workflow,
 )
@@ -104,6 +106,16 @@ ENTITY_CASES: list[tuple[str, str, Call]] = [
         "explain.explain",
         "results.read",
         lambda c, e, t: explain.explain(c, "energy.total_tce", entity=e, period=2024),
+    ),
+    (
+        "results.dashboard",
+        "results.read",
+        lambda c, e, t: results.dashboard(c, entity=e),
+    ),
+    (
+        "results.drilldown",
+        "results.read",
+        lambda c, e, t: results.drilldown(c, "energy.total_tce", entity=e, year=2024),
     ),
     (
         "identity.add_user",
@@ -196,6 +208,8 @@ FILTER_CASES: dict[str, Callable[[Context, Path], list[str]]] = {
     "workflow.locks": lambda c, t: [lk.entity for lk in workflow.locks(c)],
     "observations.export_files": lambda c, t: _exported(c, t),
     "workflow.separation_of_duties": lambda c, t: [],
+    "results.result_entities": lambda c, t: results.result_entities(c),
+    "findings.findings_in_scope": lambda c, t: [f.entity for f in findings.findings_in_scope(c)],
 }
 
 #: Use cases any signed-in user may call, and the reason.
@@ -204,6 +218,8 @@ OPEN = {
     "identity.change_password": "the user's own password (checked against the old one)",
     "identity.revoke_token": "one's own tokens; others' need users.manage (tested below)",
     "demo.run_demo": "administrators only: tested in test_demo_build",
+    "findings.acknowledge_in_scope": "quality.ack on the finding's entity: test_results_portal",
+    "findings.targets_in_scope": "filters targets by results.read: test_results_portal",
 }
 _MODULES = (
     "audit",
@@ -219,6 +235,8 @@ _MODULES = (
     "explain",
     "reports",
     "coverage",
+    "results",
+    "findings",
 )
 #: Actions an auditor may do everywhere (they read every entity).
 _GLOBAL_READS = frozenset({"data.read", "audit.read", "results.read", "quality.read"})

@@ -329,3 +329,12 @@ def translate(lang: str, key: str, **fields: Any) -> str:
         return key
     text = pair[1] if lang == "zh" else pair[0]
     return text.format(**fields) if fields else text
+
+
+def _merge_results_messages() -> None:
+    from esgledger.web.messages_results import MESSAGES as results_messages
+
+    MESSAGES.update(results_messages)
+
+
+_merge_results_messages()

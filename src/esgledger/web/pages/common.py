@@ -20,8 +20,8 @@ from jinja2 import pass_context
 from esgledger.errors import EsgError, Problem
 from esgledger.services import entities as entity_service
 from esgledger.services import entry
-from esgledger.services.authz import ROLE_ACTIONS
-from esgledger.services.context import Context, Principal
+from esgledger.services.authz import GLOBAL_READERS, ROLE_ACTIONS
+from esgledger.services.context import GROUP, Context, Principal
 from esgledger.web.i18n import expected_text, lang_of, translate
 from esgledger.web.templating import render, templates
 
@@ -46,6 +46,7 @@ FLASH_KEYS = frozenset(
         "locks.unlocked",
         "outbox.queued",
         "outbox.sent",
+        "quality.acked",
     }
 )
 
@@ -183,6 +184,15 @@ def _nav_items(context: Any) -> list[tuple[str, str]]:
         items.append(("upload", "/upload"))
     if can(p, "period.lock") or can(p, "period.unlock") or can(p, "audit.read"):
         items.append(("locks", "/locks"))
+    if can(p, "results.read"):
+        items += [("results", "/results"), ("targets", "/targets")]
+        if p is not None and (
+            p.is_local_admin
+            or any(m.entity == GROUP or m.role in GLOBAL_READERS for m in p.memberships)
+        ):
+            items.append(("coverage", "/coverage"))  # the group's report: group-wide
+    if can(p, "quality.read"):
+        items.append(("quality", "/quality"))
     if can(p, "audit.read"):
         items.append(("audit", "/audit"))
     if can(p, "users.manage"):
