@@ -54,6 +54,7 @@ _OPTIONAL = {
     "raw_value": pl.Utf8,
     "raw_unit": pl.Utf8,
     "source": pl.Utf8,
+    "provenance": pl.Utf8,
 }
 _SUMS = (
     "tce",
@@ -118,6 +119,7 @@ def observations_frame(observations: Sequence[Observation] | pl.DataFrame) -> pl
                 "raw_value": [o.raw_value for o in observations],
                 "raw_unit": [o.raw_unit for o in observations],
                 "source": [o.source for o in observations],
+                "provenance": [o.provenance for o in observations],
             },
             schema={
                 "id": pl.Int64,
@@ -129,6 +131,7 @@ def observations_frame(observations: Sequence[Observation] | pl.DataFrame) -> pl
                 "raw_value": pl.Utf8,
                 "raw_unit": pl.Utf8,
                 "source": pl.Utf8,
+                "provenance": pl.Utf8,
             },
         )
     return df.select(

@@ -401,6 +401,7 @@ class RunResult:
                         "raw_value": r["raw_value"],
                         "raw_unit": r["raw_unit"],
                         "source": r["source"],
+                        "provenance": r.get("provenance") or "",
                         "fraction": r["fraction"],
                         "fraction_reason": FRACTION_REASONS[r["fraction_code"]].format(
                             inside=r["inside_days"], days=r["period_days"]

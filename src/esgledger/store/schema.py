@@ -105,6 +105,8 @@ observations = Table(
     Column("unit", String(64), nullable=False),
     Column("source", Text, nullable=False, server_default=""),
     Column("comment", Text, nullable=False, server_default=""),
+    # 0015_provenance: measured / calculated / estimated / illustrative, "" = not stated
+    Column("provenance", String(16), nullable=False, server_default=""),
     Column("status", String(16), nullable=False, server_default="draft"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(64), ForeignKey("users.username"), nullable=False),
