@@ -33,6 +33,7 @@ from esgledger.calc.boundary import Boundary, Tree, build_tree
 from esgledger.calc.formula import Value, evaluate
 from esgledger.calc.metrics import GJ_PER_TCE, INTENSITIES, METRICS
 from esgledger.calc.result import RunResult
+from esgledger.calc.scope3 import one_method_per_activity
 from esgledger.calc.sources import (
     COEF_COLUMNS,
     Coefficients,
@@ -441,6 +442,7 @@ def compute(
     )
     coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method, rows, ents, gwp)
     rows = with_fractions(rows)  # the one year-value rule (calc.yearvalue)
+    rows = one_method_per_activity(rows, kinds)  # Scope 3: the best method only
     agg = _per_source(rows, coef_frame, kinds, ents, g_ch4, g_n2o)
     own, s3own = _own_totals(agg)
     values = _consolidate(tree, own, s3own, boundary)
