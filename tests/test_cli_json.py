@@ -66,7 +66,7 @@ ENTITY_KEYS = {
 }  # fmt: skip
 OBSERVATION_KEYS = {
     "entity", "period", "indicator", "value", "unit", "raw_value", "raw_unit", "source",
-    "comment", "status", "version", "id",
+    "comment", "status", "version", "id", "provenance",
 }  # fmt: skip
 IMPORT_KEYS = {
     "entities_added", "entities_updated", "entities_unchanged", "observations_added",

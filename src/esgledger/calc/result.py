@@ -23,6 +23,7 @@ import polars as pl
 from esgledger.calc.boundary import Boundary, Tree, build_tree
 from esgledger.calc.metrics import METRICS, SCOPE3_CATEGORIES
 from esgledger.calc.sources import Coefficients
+from esgledger.calc.uncertainty import uncertainty_pct
 from esgledger.calc.yearvalue import FRACTION_REASONS
 from esgledger.catalog.factors import Factor, Selection
 from esgledger.errors import CalcError, NotFoundError
@@ -256,6 +257,7 @@ class RunResult:
         """The value and its lineage tree as JSON-ready data."""
         mv = self.value(metric, entity, period)
         ent = self.tree.entities[entity]
+        lineage = self._lineage(metric, entity, int(mv.period))
         return {
             "metric": metric,
             "description": METRICS[metric].description,
@@ -271,7 +273,11 @@ class RunResult:
                 "factor_version": self.factor_version,
                 "code_version": self.code_version,
             },
-            "lineage": self._lineage(metric, entity, int(mv.period)),
+            # ± % at 95 %, error propagation over the lineage (calc.uncertainty)
+            "uncertainty_pct": uncertainty_pct(lineage)
+            if metric.startswith("ghg.") and mv.value is not None
+            else None,
+            "lineage": lineage,
         }
 
     def _lineage(self, metric: str, node: str, year: int) -> dict[str, Any]:
