@@ -185,7 +185,7 @@ def test_listing_commands_print_stable_json(
     assert {"metric", "entity", "period", "boundary", "value", "unit", "lineage"} <= set(explained)
     assert set(explained) == {
         "metric", "description", "entity", "entity_name", "period", "boundary", "value", "unit",
-        "gwp", "run", "lineage",
+        "gwp", "run", "uncertainty_pct", "lineage",
     }  # fmt: skip
 
     assert _item_keys(j("factors", "diesel", "--json")) == {
