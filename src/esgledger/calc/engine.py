@@ -59,6 +59,7 @@ _OPTIONAL = {
 }
 _SUMS = (
     "tce",
+    "tce_eq",
     "renew_tce",
     "co2",
     "ch4",
@@ -506,6 +507,7 @@ def _per_source(
     q = pl.col("q")
     sums = sums.with_columns(
         (q * pl.col("c_tce")).alias("tce"),
+        (q * pl.col("c_tce_eq")).alias("tce_eq"),
         (q * pl.col("c_renew_tce")).alias("renew_tce"),
         (q * pl.col("c_co2")).alias("co2"),
         (q * pl.col("c_ch4")).alias("ch4"),
@@ -557,6 +559,7 @@ def _own_totals(agg: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             *[pl.col(c).sum() for c in _SUMS],
             ((pl.col("source_kind") == "scope3") * pl.col("n_rows")).sum().alias("n_s3"),
             ((pl.col("source_kind") == "production") * pl.col("n_rows")).sum().alias("n_reo"),
+            ((pl.col("c_eq_missing") > 0) * pl.col("n_rows")).sum().alias("n_eq_missing"),
             pl.col("n_rows").sum(),
         )
         .with_columns(
@@ -604,6 +607,7 @@ def _consolidate(
             *[(pl.col(c) * pl.col("share")).sum() for c in sums],
             pl.col("n_s3").sum(),
             pl.col("n_reo").sum(),
+            pl.col("n_eq_missing").sum(),
         )
     )
     s3cons = (
@@ -619,6 +623,10 @@ def _consolidate(
         "node",
         "year",
         tce.alias("energy.total_tce"),
+        pl.when(pl.col("n_eq_missing") == 0)
+        .then(pl.col("tce_eq"))
+        .otherwise(None)
+        .alias("energy.total_tce.equal"),
         pl.col("renew_tce").alias("energy.renewable_tce"),
         (tce * GJ_PER_TCE).alias("energy.total_gj"),
         pl.when(tce != 0)

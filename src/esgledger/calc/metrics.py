@@ -62,7 +62,19 @@ def scope3_metric(category: int) -> str:
 
 
 _BASE = [
-    Metric("energy.total_tce", "tce", "Total energy consumption in standard coal", "tce"),
+    Metric(
+        "energy.total_tce",
+        "tce",
+        "Total energy consumption in standard coal, electricity at the equivalent value (当量值)",
+        "tce",
+    ),
+    Metric(
+        "energy.total_tce.equal",
+        "tce",
+        "Total energy consumption in standard coal, electricity at the equal value (等价值, "
+        "the year's coal consumption of power supply)",
+        "tce_eq",
+    ),
     Metric(
         "energy.renewable_tce",
         "tce",

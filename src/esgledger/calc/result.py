@@ -38,6 +38,7 @@ _FRAMES = ("values", "rows", "coef_frame", "per_source", "own")
 # Which factor kinds matter for each row-frame column.
 _KINDS_FOR: dict[str, frozenset[str]] = {
     "tce": frozenset({"tce", "steam_enthalpy", "steam_feedwater"}),
+    "tce_eq": frozenset({"tce", "tce_equal", "steam_enthalpy", "steam_feedwater"}),
     "renew_tce": frozenset({"tce"}),
     "s1": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o", "process", "gwp"}),
     "co2_all": frozenset({"ncv", "carbon_content", "oxidation", "process"}),
@@ -305,6 +306,7 @@ class RunResult:
             return c["c_co2"] + c["c_ch4"] * g4 + c["c_n2o"] * g2 + c["c_process"] + gas
         return {
             "tce": c["c_tce"],
+            "tce_eq": c.get("c_tce_eq", 0.0),
             "renew_tce": c["c_renew_tce"],
             "co2_all": c["c_co2"] + c["c_process"],
             "ch4e": c["c_ch4"] * g4 + c["c_g_ch4"],
@@ -393,6 +395,8 @@ class RunResult:
                     if sel.factor.kind in wanted
                     or (column == "s2mkt" and note_fallback and sel.factor.kind == "grid")
                 ]
+                if column == "tce_eq" and any("equal value" in f["role"] for f in factors):
+                    factors = [f for f in factors if "equivalent value" not in f["role"]]
                 if column in ("s1", "ch4e", "n2oe", "s1_stationary", "s1_mobile") and (
                     coef.values["c_ch4"] or coef.values["c_n2o"]
                 ):

@@ -30,6 +30,8 @@ __all__ = [
 CO2_PER_C = 44.0 / 12.0
 COEF_COLUMNS = (
     "c_tce",
+    "c_tce_eq",
+    "c_eq_missing",
     "c_renew_tce",
     "c_co2",
     "c_ch4",
@@ -167,6 +169,28 @@ class _Resolver:
         coef.factors.append((role, sel))
         return sel.factor.canonical_value()
 
+    def equal_value(self, coef: Coefficients, subject: str, per: float) -> None:
+        """``c_tce_eq``: the equal value (等价值) of electricity or heat, when one is known.
+
+        Electricity has none by default (no citable coal consumption of power supply is
+        shipped): without an imported ``tce_equal`` factor the equal-value total is absent
+        (``c_eq_missing``). Heat without one counts at its equivalent value.
+        """
+        sel = self.fs.select(
+            "tce_equal", (subject,), entity=self.entity, region=self.region, year=self.year
+        )
+        if sel is not None:
+            coef.factors.append(("standard-coal factor (equal value, 等价值)", sel))
+            coef.values["c_tce_eq"] = per * sel.factor.canonical_value()
+        elif subject == "energy.electricity":
+            coef.values["c_eq_missing"] = 1.0
+            coef.notes.append(
+                f"no equal-value (等价值) factor for electricity in {self.year}: import the "
+                "year's coal consumption of power supply as a tce_equal factor"
+            )
+        else:
+            coef.values["c_tce_eq"] = coef.values["c_tce"]
+
     def grid(self, coef: Coefficients, market_sign: float) -> None:
         loc = self.get(coef, "location-based grid factor", "grid", ("energy.electricity",))
         sel = self.fs.select(
@@ -211,6 +235,7 @@ def resolve(
     subj = source.subjects
     if kind == "fuel":
         v["c_tce"] = r.get(c, "standard-coal factor", "tce", subj)
+        v["c_tce_eq"] = v["c_tce"]
         ncv = r.get(c, "net calorific value", "ncv", subj)
         cc = r.get(c, "carbon content", "carbon_content", subj)
         ox = r.get(c, "oxidation rate", "oxidation", subj)
@@ -220,6 +245,7 @@ def resolve(
         v["c_n2o"] = tj * r.get(c, "N2O factor", "n2o", subj)
     elif kind == "electricity":
         v["c_tce"] = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
+        r.equal_value(c, "energy.electricity", 1.0)
         r.grid(c, 1.0)
     elif kind == "green":
         v["c_renew_tce"] = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
@@ -232,6 +258,7 @@ def resolve(
         tce = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
         v["c_tce"] = tce
         v["c_renew_tce"] = tce
+        r.equal_value(c, "energy.electricity", 1.0)
     elif kind in ("steam", "heat"):
         if kind == "steam":
             h = r.get(c, "steam enthalpy", "steam_enthalpy", subj)
@@ -244,6 +271,7 @@ def resolve(
             v["c_tce"] = r.get(c, "standard-coal factor of steam (table)", "tce", subj)
         else:
             v["c_tce"] = gj * r.get(c, "standard-coal factor of heat", "tce", ("energy.heat",))
+        r.equal_value(c, "energy.heat", gj)
         ef = r.get(c, "purchased heat factor", "heat", ("energy.heat",))
         v["c_s2loc"] = gj * ef
         v["c_s2mkt"] = gj * ef
