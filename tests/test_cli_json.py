@@ -62,7 +62,7 @@ targets:
 
 ENTITY_KEYS = {
     "code", "name_en", "name_zh", "parent", "type", "ownership_pct", "control", "region",
-    "included_from", "included_to",
+    "included_from", "included_to", "financial_control",
 }  # fmt: skip
 OBSERVATION_KEYS = {
     "entity", "period", "indicator", "value", "unit", "raw_value", "raw_unit", "source",

@@ -16,11 +16,13 @@ from esgledger.errors import InputError, Problem
 __all__ = [
     "CODE_MAX",
     "CONTROLS",
+    "FINANCIAL_CONTROLS",
     "NAME_MAX",
     "PROVENANCES",
     "STATUSES",
     "Control",
     "Entity",
+    "FinancialControl",
     "ImportBatch",
     "ImportResult",
     "LedgerLike",
@@ -39,6 +41,12 @@ __all__ = [
 
 Control = Literal["operational", "financial", "none"]
 CONTROLS: tuple[Control, ...] = ("operational", "financial", "none")
+#: Financial control over an entity, stated apart from ``control`` (optional column
+#: ``financial_control``): ``full`` (a subsidiary), ``joint`` (jointly controlled with
+#: other partners: taken in at the ownership share), ``none``; "" = derived from
+#: ``control`` as before (operational or financial -> full; a JV -> joint).
+FinancialControl = Literal["", "full", "joint", "none"]
+FINANCIAL_CONTROLS: tuple[str, ...] = ("full", "joint", "none")
 Status = Literal["draft", "submitted", "reviewed", "approved"]
 #: How an observation's value was obtained (its data-quality tier), or "" when not stated:
 #: measured (metered, weighed, invoiced), calculated (from measured inputs), estimated
@@ -141,6 +149,7 @@ class Entity:
     region: str
     included_from: date | None = None
     included_to: date | None = None
+    financial_control: FinancialControl = ""
 
     def included_on(self, day: date) -> bool:
         if self.included_from and day < self.included_from:

@@ -61,7 +61,7 @@ INFO_COLUMNS: dict[Kind, tuple[str, ...]] = {
 }
 # Optional columns that are read when present (empty when absent).
 OPTIONAL_COLUMNS: dict[Kind, tuple[str, ...]] = {
-    "entities": (),
+    "entities": ("financial_control",),
     "observations": ("provenance",),
 }
 _COLUMNS: dict[Kind, tuple[str, ...]] = {

@@ -22,6 +22,7 @@ from esgledger.intake.tables import Table
 from esgledger.model import (
     CODE_MAX,
     CONTROLS,
+    FINANCIAL_CONTROLS,
     NAME_MAX,
     Control,
     Entity,
@@ -166,6 +167,13 @@ def check_entities(
         control = _cell(cells, ix["control"]).strip()
         if control not in CONTROLS:
             bad("control", control, "one of operational, financial, none")
+        fin = (
+            _cell(cells, ix["financial_control"]).strip().lower()
+            if "financial_control" in ix
+            else ""
+        )
+        if fin and fin not in FINANCIAL_CONTROLS:
+            bad("financial_control", fin, "one of full, joint, none, or empty")
         region = _cell(cells, ix["region"]).strip()
         if not region_ok(region):
             bad("region", region, "a province code such as CN-NM, an ISO 3166 code, or empty")
@@ -190,6 +198,7 @@ def check_entities(
                 region=region,
                 included_from=included_from,
                 included_to=included_to,
+                financial_control=fin,  # type: ignore[arg-type]
             )
             out.append((file, row, entity))
     return out

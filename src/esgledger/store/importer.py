@@ -93,7 +93,14 @@ def _check_tree(all_entities: dict[str, Entity]) -> None:
 
 
 #: Entity fields that change consolidated figures (boundary shares, windows, the tree).
-STRUCTURAL_FIELDS = ("parent", "ownership_pct", "control", "included_from", "included_to")
+STRUCTURAL_FIELDS = (
+    "parent",
+    "ownership_pct",
+    "control",
+    "financial_control",
+    "included_from",
+    "included_to",
+)
 
 
 def _ancestors(code: str, tree: dict[str, Entity]) -> set[str]:

@@ -83,6 +83,8 @@ entities = Table(
     Column("region", String(16), nullable=False, server_default=""),
     Column("included_from", Date, nullable=True),
     Column("included_to", Date, nullable=True),
+    # 0015_provenance: financial control stated apart from control ("" = derived)
+    Column("financial_control", String(16), nullable=False, server_default=""),
     CheckConstraint("control IN ('operational', 'financial', 'none')", name="control"),
     CheckConstraint(
         "ownership_pct IS NULL OR (ownership_pct >= 0 AND ownership_pct <= 100)",

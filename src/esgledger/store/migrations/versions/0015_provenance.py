@@ -1,4 +1,4 @@
-"""Observations: provenance (data-quality tier) per observation.
+"""Observations: provenance (data-quality tier); entities: financial control apart.
 
 Revision ID: 0015_provenance
 Revises: 0009_portal_ui (the integrator re-chains)
@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("entities") as batch:
+        batch.add_column(
+            sa.Column("financial_control", sa.String(16), nullable=False, server_default="")
+        )
     with op.batch_alter_table("observations") as batch:
         batch.add_column(sa.Column("provenance", sa.String(16), nullable=False, server_default=""))
 
@@ -24,3 +28,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("observations") as batch:
         batch.drop_column("provenance")
+    with op.batch_alter_table("entities") as batch:
+        batch.drop_column("financial_control")
