@@ -60,6 +60,8 @@ _OPTIONAL = {
 _SUMS = (
     "tce",
     "tce_eq",
+    "feed_tce",
+    "export_tce",
     "renew_tce",
     "co2",
     "ch4",
@@ -508,6 +510,8 @@ def _per_source(
     sums = sums.with_columns(
         (q * pl.col("c_tce")).alias("tce"),
         (q * pl.col("c_tce_eq")).alias("tce_eq"),
+        (q * pl.col("c_feed_tce")).alias("feed_tce"),
+        (q * pl.col("c_export_tce")).alias("export_tce"),
         (q * pl.col("c_renew_tce")).alias("renew_tce"),
         (q * pl.col("c_co2")).alias("co2"),
         (q * pl.col("c_ch4")).alias("ch4"),
@@ -627,6 +631,8 @@ def _consolidate(
         .then(pl.col("tce_eq"))
         .otherwise(None)
         .alias("energy.total_tce.equal"),
+        pl.col("feed_tce").alias("energy.feedstock_tce"),
+        pl.col("export_tce").alias("energy.exported_tce"),
         pl.col("renew_tce").alias("energy.renewable_tce"),
         (tce * GJ_PER_TCE).alias("energy.total_gj"),
         pl.when(tce != 0)

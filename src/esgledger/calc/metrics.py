@@ -76,6 +76,19 @@ _BASE = [
         "tce_eq",
     ),
     Metric(
+        "energy.feedstock_tce",
+        "tce",
+        "Energy used as feedstock (raw material, not burnt), in standard coal; part of the total",
+        "feed_tce",
+    ),
+    Metric(
+        "energy.exported_tce",
+        "tce",
+        "Energy exported to others (electricity, heat), in standard coal at the equivalent value "
+        "(当量值); deducted from the total",
+        "export_tce",
+    ),
+    Metric(
         "energy.renewable_tce",
         "tce",
         "Renewable electricity (green purchased and self-generated) in standard coal",

@@ -40,6 +40,8 @@ _KINDS_FOR: dict[str, frozenset[str]] = {
     "tce": frozenset({"tce", "steam_enthalpy", "steam_feedwater"}),
     "tce_eq": frozenset({"tce", "tce_equal", "steam_enthalpy", "steam_feedwater"}),
     "renew_tce": frozenset({"tce"}),
+    "feed_tce": frozenset({"tce"}),
+    "export_tce": frozenset({"tce"}),
     "s1": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o", "process", "gwp"}),
     "co2_all": frozenset({"ncv", "carbon_content", "oxidation", "process"}),
     "ch4e": frozenset({"ncv", "ch4", "gwp"}),
@@ -307,6 +309,8 @@ class RunResult:
         return {
             "tce": c["c_tce"],
             "tce_eq": c.get("c_tce_eq", 0.0),
+            "feed_tce": c.get("c_feed_tce", 0.0),
+            "export_tce": c.get("c_export_tce", 0.0),
             "renew_tce": c["c_renew_tce"],
             "co2_all": c["c_co2"] + c["c_process"],
             "ch4e": c["c_ch4"] * g4 + c["c_g_ch4"],

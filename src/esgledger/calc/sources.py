@@ -32,6 +32,8 @@ COEF_COLUMNS = (
     "c_tce",
     "c_tce_eq",
     "c_eq_missing",
+    "c_feed_tce",
+    "c_export_tce",
     "c_renew_tce",
     "c_co2",
     "c_ch4",
@@ -79,7 +81,7 @@ class SourceClass:
     """What kind of source an indicator is."""
 
     # fuel | electricity | green | self_renewable | steam | heat | process | gas_process
-    # | gas_fugitive | scope3 | production
+    # | gas_fugitive | scope3 | production | feedstock | export
     kind: str
     subjects: tuple[str, ...] = ()  # factor subjects to try, most specific first
     mobile: bool = False
@@ -100,6 +102,12 @@ def _classify_static(indicator: str) -> SourceClass | None:
         return SourceClass("heat", ("energy.heat",))
     if indicator == "production.reo":
         return SourceClass("production")
+    if indicator == "energy.electricity.exported":
+        return SourceClass("export", ("energy.electricity",))
+    if indicator == "energy.heat.exported":
+        return SourceClass("export", ("energy.heat",))
+    if indicator.startswith("fuel.") and indicator.endswith(".feedstock"):
+        return SourceClass("feedstock", (indicator.removesuffix(".feedstock"),))
     if indicator.startswith("fuel."):
         mobile = indicator.endswith(".mobile")
         base = indicator.removesuffix(".mobile")
@@ -296,6 +304,25 @@ def resolve(
             v["c_s3"] = r.get(c, "Scope 3 emission factor", "scope3", subj)
     elif kind == "production":
         v["c_reo"] = 1.0
+    elif kind == "feedstock":
+        # energy used as raw material: in the energy total (GB/T 2589), not combusted
+        tce = r.get(c, "standard-coal factor", "tce", subj)
+        v["c_tce"] = v["c_tce_eq"] = v["c_feed_tce"] = tce
+        c.notes.append(
+            "used as feedstock (raw material), not burnt: counted in energy consumption and "
+            "in energy.feedstock_tce, no combustion emissions (report process emissions of its "
+            "carbon as a process source)"
+        )
+    elif kind == "export":
+        # energy supplied to others is deducted from consumption; Scope 2 is not reduced
+        tce = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
+        v["c_tce"] = -tce
+        v["c_export_tce"] = tce
+        r.equal_value(c, subj[0], 1.0)
+        v["c_tce_eq"] = -v["c_tce_eq"] if subj[0] == "energy.electricity" else -tce
+        c.notes.append(
+            "exported energy is deducted from energy consumption (it does not reduce Scope 2)"
+        )
     else:  # pragma: no cover - classify() returns only the kinds above
         raise CalcError(f"unknown source kind {kind!r}")
     unit = load_indicators()[indicator].unit if indicator in load_indicators() else "?"
