@@ -62,11 +62,11 @@ targets:
 
 ENTITY_KEYS = {
     "code", "name_en", "name_zh", "parent", "type", "ownership_pct", "control", "region",
-    "included_from", "included_to",
+    "included_from", "included_to", "financial_control",
 }  # fmt: skip
 OBSERVATION_KEYS = {
     "entity", "period", "indicator", "value", "unit", "raw_value", "raw_unit", "source",
-    "comment", "status", "version", "id",
+    "comment", "status", "version", "id", "provenance",
 }  # fmt: skip
 IMPORT_KEYS = {
     "entities_added", "entities_updated", "entities_unchanged", "observations_added",
@@ -185,7 +185,7 @@ def test_listing_commands_print_stable_json(
     assert {"metric", "entity", "period", "boundary", "value", "unit", "lineage"} <= set(explained)
     assert set(explained) == {
         "metric", "description", "entity", "entity_name", "period", "boundary", "value", "unit",
-        "gwp", "run", "lineage",
+        "gwp", "run", "uncertainty_pct", "lineage",
     }  # fmt: skip
 
     assert _item_keys(j("factors", "diesel", "--json")) == {

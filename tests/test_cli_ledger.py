@@ -59,6 +59,7 @@ def test_entities_json(db, capsys):
         "region": "CN-NM",
         "included_from": "2024-07-01",
         "included_to": None,
+        "financial_control": "",
     }
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from esgledger.calc import compute
 from esgledger.cli import run
-from esgledger.errors import CalcError
 from esgledger.model import Entity, Observation
 
 # IPCC AR6 WG I Chapter 7 SM, Table 7.SM.7 (GWP-100): CF4 7,380; C2F6 12,400; CH4 27.9
@@ -63,11 +62,32 @@ def test_fugitive_and_other_gas_sets():
     assert math.isclose(val("ghg.scope1"), 365 + CF4_AR5)
 
 
-def test_a_gas_without_a_gwp_in_the_set_stops_with_the_fix():
-    # AR6 SF6 is not shipped (no two agreeing copies of Table 7.SM.7 found)
-    with pytest.raises(CalcError) as err:
-        compute(ENTS, _obs([("fugitive.gas.sf6", 0.01)]))
-    assert "AR6.SF6" in str(err.value)
+def test_ar6_fluorinated_gases_and_rare_earth_process_sources():
+    # IPCC AR6 WG I Ch. 7 SM Table 7.SM.7 (GWP-100): SF6 25,200; C3F8 9,290; HFC-125 3,740;
+    # HFC-134a 1,530; HFC-143a 5,810
+    rows = _obs(
+        [
+            ("fugitive.gas.sf6", 0.01),
+            ("process.gas.c3f8", 0.1),
+            ("fugitive.gas.hfc125", 0.1),
+            ("fugitive.gas.hfc134a", 0.2),
+            ("fugitive.gas.hfc143a", 0.05),
+            # stoichiometry: RE2(CO3)3 -> RE2O3 + 3 CO2: 3 x 44.01 / 325.81 (La2O3) = 0.40524
+            ("process.re_carbonate", 100),
+            # RE2(C2O4)3 -> RE2O3 + 3 CO + 3 CO2, CO oxidised: 6 x 44.01 / 325.81 = 0.81047
+            ("process.re_oxalate", 10),
+            # anode carbon mass balance: 44.01 / 12.011 = 3.66416 tCO2 per t C
+            ("process.anode_carbon", 50),
+        ]
+    )
+    r = compute(ENTS, rows)
+    val = lambda m: r.value(m, "E", 2024).value or 0  # noqa: E731
+    assert math.isclose(val("ghg.scope1.sf6"), 0.01 * 25200)
+    assert math.isclose(val("ghg.scope1.pfcs"), 0.1 * 9290)
+    assert math.isclose(val("ghg.scope1.hfcs"), 0.1 * 3740 + 0.2 * 1530 + 0.05 * 5810)
+    co2 = 100 * 0.40524 + 10 * 0.81047 + 50 * 3.66416  # = 231.8367 tCO2
+    assert math.isclose(val("ghg.scope1.co2"), co2)
+    assert math.isclose(val("ghg.scope1.process"), co2 + 929)
 
 
 @pytest.fixture

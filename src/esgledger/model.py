@@ -16,10 +16,13 @@ from esgledger.errors import InputError, Problem
 __all__ = [
     "CODE_MAX",
     "CONTROLS",
+    "FINANCIAL_CONTROLS",
     "NAME_MAX",
+    "PROVENANCES",
     "STATUSES",
     "Control",
     "Entity",
+    "FinancialControl",
     "ImportBatch",
     "ImportResult",
     "LedgerLike",
@@ -27,16 +30,48 @@ __all__ = [
     "Observation",
     "Period",
     "PeriodLock",
+    "Provenance",
     "Rejection",
     "Status",
     "StatusChange",
     "TokenInfo",
     "UserInfo",
+    "provenance_of",
 ]
 
 Control = Literal["operational", "financial", "none"]
 CONTROLS: tuple[Control, ...] = ("operational", "financial", "none")
+#: Financial control over an entity, stated apart from ``control`` (optional column
+#: ``financial_control``): ``full`` (a subsidiary), ``joint`` (jointly controlled with
+#: other partners: taken in at the ownership share), ``none``; "" = derived from
+#: ``control`` as before (operational or financial -> full; a JV -> joint).
+FinancialControl = Literal["", "full", "joint", "none"]
+FINANCIAL_CONTROLS: tuple[str, ...] = ("full", "joint", "none")
 Status = Literal["draft", "submitted", "reviewed", "approved"]
+#: How an observation's value was obtained (its data-quality tier), or "" when not stated:
+#: measured (metered, weighed, invoiced), calculated (from measured inputs), estimated
+#: (a proxy, an extrapolation, an engineering estimate), illustrative (demo or example data
+#: that must not be read as a company figure).
+Provenance = Literal["", "measured", "calculated", "estimated", "illustrative"]
+PROVENANCES: tuple[str, ...] = ("measured", "calculated", "estimated", "illustrative")
+_PROVENANCE_TEXTS: dict[str, str] = {p: p for p in PROVENANCES} | {
+    "": "",
+    "实测": "measured",
+    "计量": "measured",
+    "计算": "calculated",
+    "估算": "estimated",
+    "估计": "estimated",
+    "示意": "illustrative",
+    "示例": "illustrative",
+}
+
+
+def provenance_of(text: str) -> Provenance | None:
+    """The provenance a cell names (English or Chinese, any case), or None if it names none."""
+    got = _PROVENANCE_TEXTS.get(text.strip().lower())
+    return got  # type: ignore[return-value]
+
+
 STATUSES: tuple[Status, ...] = ("draft", "submitted", "reviewed", "approved")
 
 #: Widths of the store's text columns (``store/schema.py``). PostgreSQL enforces
@@ -114,6 +149,7 @@ class Entity:
     region: str
     included_from: date | None = None
     included_to: date | None = None
+    financial_control: FinancialControl = ""
 
     def included_on(self, day: date) -> bool:
         if self.included_from and day < self.included_from:
@@ -149,6 +185,7 @@ class Observation:
     status: Status = "draft"
     version: int = 1
     id: int | None = None
+    provenance: Provenance = ""
 
 
 @dataclass(frozen=True)

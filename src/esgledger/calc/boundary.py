@@ -8,6 +8,9 @@ Each entity's *link* says how much of it its parent takes in:
   owned), which is jointly controlled and taken in at its ownership share
   whatever its ``control`` (``none`` included), as the GHG Protocol Corporate
   Standard (chapter 3, Table 2) does;
+  A stated ``financial_control`` (``full``, ``joint``, ``none``) overrides both
+  rules, so a 50 %-owned subsidiary the parent controls counts 100 % and an
+  operated associate without financial control 0;
 - ``equity``: ``ownership_pct`` / 100, whatever the control.
 
 An entity's share in an ancestor is the product of the links on the path
@@ -57,7 +60,11 @@ def _link(entity: Entity, boundary: Boundary) -> Link:
         if entity.control == "operational":
             return Link(1.0, f"operational control by {entity.parent}: 100 %")
         return Link(0.0, f"no operational control by {entity.parent} (control={entity.control})")
-    if is_joint_venture(entity):  # jointly controlled, whatever its own ``control`` says
+    if entity.financial_control == "full":
+        return Link(1.0, f"financial control by {entity.parent} (stated): 100 %")
+    if entity.financial_control == "none":
+        return Link(0.0, f"no financial control by {entity.parent} (stated)")
+    if entity.financial_control == "joint" or is_joint_venture(entity):
         return Link(
             own / 100.0,
             f"joint financial control: counted at its {own:g} % ownership "

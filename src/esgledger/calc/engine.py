@@ -33,6 +33,7 @@ from esgledger.calc.boundary import Boundary, Tree, build_tree
 from esgledger.calc.formula import Value, evaluate
 from esgledger.calc.metrics import GJ_PER_TCE, INTENSITIES, METRICS
 from esgledger.calc.result import RunResult
+from esgledger.calc.scope3 import one_method_per_activity
 from esgledger.calc.sources import (
     COEF_COLUMNS,
     Coefficients,
@@ -54,9 +55,13 @@ _OPTIONAL = {
     "raw_value": pl.Utf8,
     "raw_unit": pl.Utf8,
     "source": pl.Utf8,
+    "provenance": pl.Utf8,
 }
 _SUMS = (
     "tce",
+    "tce_eq",
+    "feed_tce",
+    "export_tce",
     "renew_tce",
     "co2",
     "ch4",
@@ -118,6 +123,7 @@ def observations_frame(observations: Sequence[Observation] | pl.DataFrame) -> pl
                 "raw_value": [o.raw_value for o in observations],
                 "raw_unit": [o.raw_unit for o in observations],
                 "source": [o.source for o in observations],
+                "provenance": [o.provenance for o in observations],
             },
             schema={
                 "id": pl.Int64,
@@ -129,6 +135,7 @@ def observations_frame(observations: Sequence[Observation] | pl.DataFrame) -> pl
                 "raw_value": pl.Utf8,
                 "raw_unit": pl.Utf8,
                 "source": pl.Utf8,
+                "provenance": pl.Utf8,
             },
         )
     return df.select(
@@ -438,6 +445,7 @@ def compute(
     )
     coef_frame, coefs = _resolve_all(keys, fs, classes, steam_method, rows, ents, gwp)
     rows = with_fractions(rows)  # the one year-value rule (calc.yearvalue)
+    rows = one_method_per_activity(rows, kinds)  # Scope 3: the best method only
     agg = _per_source(rows, coef_frame, kinds, ents, g_ch4, g_n2o)
     own, s3own = _own_totals(agg)
     values = _consolidate(tree, own, s3own, boundary)
@@ -501,6 +509,9 @@ def _per_source(
     q = pl.col("q")
     sums = sums.with_columns(
         (q * pl.col("c_tce")).alias("tce"),
+        (q * pl.col("c_tce_eq")).alias("tce_eq"),
+        (q * pl.col("c_feed_tce")).alias("feed_tce"),
+        (q * pl.col("c_export_tce")).alias("export_tce"),
         (q * pl.col("c_renew_tce")).alias("renew_tce"),
         (q * pl.col("c_co2")).alias("co2"),
         (q * pl.col("c_ch4")).alias("ch4"),
@@ -552,6 +563,7 @@ def _own_totals(agg: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             *[pl.col(c).sum() for c in _SUMS],
             ((pl.col("source_kind") == "scope3") * pl.col("n_rows")).sum().alias("n_s3"),
             ((pl.col("source_kind") == "production") * pl.col("n_rows")).sum().alias("n_reo"),
+            ((pl.col("c_eq_missing") > 0) * pl.col("n_rows")).sum().alias("n_eq_missing"),
             pl.col("n_rows").sum(),
         )
         .with_columns(
@@ -599,6 +611,7 @@ def _consolidate(
             *[(pl.col(c) * pl.col("share")).sum() for c in sums],
             pl.col("n_s3").sum(),
             pl.col("n_reo").sum(),
+            pl.col("n_eq_missing").sum(),
         )
     )
     s3cons = (
@@ -614,6 +627,12 @@ def _consolidate(
         "node",
         "year",
         tce.alias("energy.total_tce"),
+        pl.when(pl.col("n_eq_missing") == 0)
+        .then(pl.col("tce_eq"))
+        .otherwise(None)
+        .alias("energy.total_tce.equal"),
+        pl.col("feed_tce").alias("energy.feedstock_tce"),
+        pl.col("export_tce").alias("energy.exported_tce"),
         pl.col("renew_tce").alias("energy.renewable_tce"),
         (tce * GJ_PER_TCE).alias("energy.total_gj"),
         pl.when(tce != 0)

@@ -62,7 +62,32 @@ def scope3_metric(category: int) -> str:
 
 
 _BASE = [
-    Metric("energy.total_tce", "tce", "Total energy consumption in standard coal", "tce"),
+    Metric(
+        "energy.total_tce",
+        "tce",
+        "Total energy consumption in standard coal, electricity at the equivalent value (当量值)",
+        "tce",
+    ),
+    Metric(
+        "energy.total_tce.equal",
+        "tce",
+        "Total energy consumption in standard coal, electricity at the equal value (等价值, "
+        "the year's coal consumption of power supply)",
+        "tce_eq",
+    ),
+    Metric(
+        "energy.feedstock_tce",
+        "tce",
+        "Energy used as feedstock (raw material, not burnt), in standard coal; part of the total",
+        "feed_tce",
+    ),
+    Metric(
+        "energy.exported_tce",
+        "tce",
+        "Energy exported to others (electricity, heat), in standard coal at the equivalent value "
+        "(当量值); deducted from the total",
+        "export_tce",
+    ),
     Metric(
         "energy.renewable_tce",
         "tce",

@@ -23,6 +23,7 @@ import polars as pl
 from esgledger.calc.boundary import Boundary, Tree, build_tree
 from esgledger.calc.metrics import METRICS, SCOPE3_CATEGORIES
 from esgledger.calc.sources import Coefficients
+from esgledger.calc.uncertainty import uncertainty_pct
 from esgledger.calc.yearvalue import FRACTION_REASONS
 from esgledger.catalog.factors import Factor, Selection
 from esgledger.errors import CalcError, NotFoundError
@@ -37,7 +38,10 @@ _FRAMES = ("values", "rows", "coef_frame", "per_source", "own")
 # Which factor kinds matter for each row-frame column.
 _KINDS_FOR: dict[str, frozenset[str]] = {
     "tce": frozenset({"tce", "steam_enthalpy", "steam_feedwater"}),
+    "tce_eq": frozenset({"tce", "tce_equal", "steam_enthalpy", "steam_feedwater"}),
     "renew_tce": frozenset({"tce"}),
+    "feed_tce": frozenset({"tce"}),
+    "export_tce": frozenset({"tce"}),
     "s1": frozenset({"ncv", "carbon_content", "oxidation", "ch4", "n2o", "process", "gwp"}),
     "co2_all": frozenset({"ncv", "carbon_content", "oxidation", "process"}),
     "ch4e": frozenset({"ncv", "ch4", "gwp"}),
@@ -256,6 +260,7 @@ class RunResult:
         """The value and its lineage tree as JSON-ready data."""
         mv = self.value(metric, entity, period)
         ent = self.tree.entities[entity]
+        lineage = self._lineage(metric, entity, int(mv.period))
         return {
             "metric": metric,
             "description": METRICS[metric].description,
@@ -271,7 +276,11 @@ class RunResult:
                 "factor_version": self.factor_version,
                 "code_version": self.code_version,
             },
-            "lineage": self._lineage(metric, entity, int(mv.period)),
+            # ± % at 95 %, error propagation over the lineage (calc.uncertainty)
+            "uncertainty_pct": uncertainty_pct(lineage)
+            if metric.startswith("ghg.") and mv.value is not None
+            else None,
+            "lineage": lineage,
         }
 
     def _lineage(self, metric: str, node: str, year: int) -> dict[str, Any]:
@@ -299,6 +308,9 @@ class RunResult:
             return c["c_co2"] + c["c_ch4"] * g4 + c["c_n2o"] * g2 + c["c_process"] + gas
         return {
             "tce": c["c_tce"],
+            "tce_eq": c.get("c_tce_eq", 0.0),
+            "feed_tce": c.get("c_feed_tce", 0.0),
+            "export_tce": c.get("c_export_tce", 0.0),
             "renew_tce": c["c_renew_tce"],
             "co2_all": c["c_co2"] + c["c_process"],
             "ch4e": c["c_ch4"] * g4 + c["c_g_ch4"],
@@ -387,6 +399,8 @@ class RunResult:
                     if sel.factor.kind in wanted
                     or (column == "s2mkt" and note_fallback and sel.factor.kind == "grid")
                 ]
+                if column == "tce_eq" and any("equal value" in f["role"] for f in factors):
+                    factors = [f for f in factors if "equivalent value" not in f["role"]]
                 if column in ("s1", "ch4e", "n2oe", "s1_stationary", "s1_mobile") and (
                     coef.values["c_ch4"] or coef.values["c_n2o"]
                 ):
@@ -401,6 +415,7 @@ class RunResult:
                         "raw_value": r["raw_value"],
                         "raw_unit": r["raw_unit"],
                         "source": r["source"],
+                        "provenance": r.get("provenance") or "",
                         "fraction": r["fraction"],
                         "fraction_reason": FRACTION_REASONS[r["fraction_code"]].format(
                             inside=r["inside_days"], days=r["period_days"]

@@ -30,6 +30,10 @@ __all__ = [
 CO2_PER_C = 44.0 / 12.0
 COEF_COLUMNS = (
     "c_tce",
+    "c_tce_eq",
+    "c_eq_missing",
+    "c_feed_tce",
+    "c_export_tce",
     "c_renew_tce",
     "c_co2",
     "c_ch4",
@@ -77,7 +81,7 @@ class SourceClass:
     """What kind of source an indicator is."""
 
     # fuel | electricity | green | self_renewable | steam | heat | process | gas_process
-    # | gas_fugitive | scope3 | production
+    # | gas_fugitive | scope3 | production | feedstock | export
     kind: str
     subjects: tuple[str, ...] = ()  # factor subjects to try, most specific first
     mobile: bool = False
@@ -98,6 +102,12 @@ def _classify_static(indicator: str) -> SourceClass | None:
         return SourceClass("heat", ("energy.heat",))
     if indicator == "production.reo":
         return SourceClass("production")
+    if indicator == "energy.electricity.exported":
+        return SourceClass("export", ("energy.electricity",))
+    if indicator == "energy.heat.exported":
+        return SourceClass("export", ("energy.heat",))
+    if indicator.startswith("fuel.") and indicator.endswith(".feedstock"):
+        return SourceClass("feedstock", (indicator.removesuffix(".feedstock"),))
     if indicator.startswith("fuel."):
         mobile = indicator.endswith(".mobile")
         base = indicator.removesuffix(".mobile")
@@ -167,6 +177,28 @@ class _Resolver:
         coef.factors.append((role, sel))
         return sel.factor.canonical_value()
 
+    def equal_value(self, coef: Coefficients, subject: str, per: float) -> None:
+        """``c_tce_eq``: the equal value (等价值) of electricity or heat, when one is known.
+
+        Electricity has none by default (no citable coal consumption of power supply is
+        shipped): without an imported ``tce_equal`` factor the equal-value total is absent
+        (``c_eq_missing``). Heat without one counts at its equivalent value.
+        """
+        sel = self.fs.select(
+            "tce_equal", (subject,), entity=self.entity, region=self.region, year=self.year
+        )
+        if sel is not None:
+            coef.factors.append(("standard-coal factor (equal value, 等价值)", sel))
+            coef.values["c_tce_eq"] = per * sel.factor.canonical_value()
+        elif subject == "energy.electricity":
+            coef.values["c_eq_missing"] = 1.0
+            coef.notes.append(
+                f"no equal-value (等价值) factor for electricity in {self.year}: import the "
+                "year's coal consumption of power supply as a tce_equal factor"
+            )
+        else:
+            coef.values["c_tce_eq"] = coef.values["c_tce"]
+
     def grid(self, coef: Coefficients, market_sign: float) -> None:
         loc = self.get(coef, "location-based grid factor", "grid", ("energy.electricity",))
         sel = self.fs.select(
@@ -211,6 +243,7 @@ def resolve(
     subj = source.subjects
     if kind == "fuel":
         v["c_tce"] = r.get(c, "standard-coal factor", "tce", subj)
+        v["c_tce_eq"] = v["c_tce"]
         ncv = r.get(c, "net calorific value", "ncv", subj)
         cc = r.get(c, "carbon content", "carbon_content", subj)
         ox = r.get(c, "oxidation rate", "oxidation", subj)
@@ -220,6 +253,7 @@ def resolve(
         v["c_n2o"] = tj * r.get(c, "N2O factor", "n2o", subj)
     elif kind == "electricity":
         v["c_tce"] = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
+        r.equal_value(c, "energy.electricity", 1.0)
         r.grid(c, 1.0)
     elif kind == "green":
         v["c_renew_tce"] = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
@@ -232,6 +266,7 @@ def resolve(
         tce = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
         v["c_tce"] = tce
         v["c_renew_tce"] = tce
+        r.equal_value(c, "energy.electricity", 1.0)
     elif kind in ("steam", "heat"):
         if kind == "steam":
             h = r.get(c, "steam enthalpy", "steam_enthalpy", subj)
@@ -244,6 +279,7 @@ def resolve(
             v["c_tce"] = r.get(c, "standard-coal factor of steam (table)", "tce", subj)
         else:
             v["c_tce"] = gj * r.get(c, "standard-coal factor of heat", "tce", ("energy.heat",))
+        r.equal_value(c, "energy.heat", gj)
         ef = r.get(c, "purchased heat factor", "heat", ("energy.heat",))
         v["c_s2loc"] = gj * ef
         v["c_s2mkt"] = gj * ef
@@ -268,6 +304,25 @@ def resolve(
             v["c_s3"] = r.get(c, "Scope 3 emission factor", "scope3", subj)
     elif kind == "production":
         v["c_reo"] = 1.0
+    elif kind == "feedstock":
+        # energy used as raw material: in the energy total (GB/T 2589), not combusted
+        tce = r.get(c, "standard-coal factor", "tce", subj)
+        v["c_tce"] = v["c_tce_eq"] = v["c_feed_tce"] = tce
+        c.notes.append(
+            "used as feedstock (raw material), not burnt: counted in energy consumption and "
+            "in energy.feedstock_tce, no combustion emissions (report process emissions of its "
+            "carbon as a process source)"
+        )
+    elif kind == "export":
+        # energy supplied to others is deducted from consumption; Scope 2 is not reduced
+        tce = r.get(c, "standard-coal factor (equivalent value)", "tce", subj)
+        v["c_tce"] = -tce
+        v["c_export_tce"] = tce
+        r.equal_value(c, subj[0], 1.0)
+        v["c_tce_eq"] = -v["c_tce_eq"] if subj[0] == "energy.electricity" else -tce
+        c.notes.append(
+            "exported energy is deducted from energy consumption (it does not reduce Scope 2)"
+        )
     else:  # pragma: no cover - classify() returns only the kinds above
         raise CalcError(f"unknown source kind {kind!r}")
     unit = load_indicators()[indicator].unit if indicator in load_indicators() else "?"

@@ -59,6 +59,10 @@ FRACTION_REASONS = {
     1: "outside the inclusion window",
     2: "prorated: {inside} of {days} days inside the inclusion window",
     3: "superseded by the annual row of the same year",
+    4: (
+        "superseded: this Scope 3 category has data by a better method for the entity and "
+        "year (supplier-specific > average-data > spend-based; one method per activity)"
+    ),
 }
 
 #: values[(indicator, entity, year)]

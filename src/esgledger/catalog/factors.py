@@ -67,6 +67,10 @@ FACTOR_COLUMNS = (
 #: Kinds of factor and what they mean. ``{unit}`` is the subject's activity unit.
 KINDS: dict[str, str] = {
     "tce": "standard-coal conversion, tce per {unit}",
+    "tce_equal": (
+        "standard-coal conversion at the equal value (等价值: the coal consumption of power "
+        "supply of the year), tce per {unit}"
+    ),
     "ncv": "net calorific value, GJ per {unit}",
     "density": "density of a liquid fuel, t per m3 (volume to mass)",
     "carbon_content": "carbon content per unit of energy, t C per TJ",
@@ -100,7 +104,7 @@ _FIXED_UNITS = {
     "steam_enthalpy": "kJ/kg",
     "steam_feedwater": "kJ/kg",
 }
-_PER_UNIT = {"tce": "tce", "ncv": "GJ", "process": "tCO2e", "scope3": "tCO2e"}
+_PER_UNIT = {"tce": "tce", "tce_equal": "tce", "ncv": "GJ", "process": "tCO2e", "scope3": "tCO2e"}
 _GRID_KINDS = frozenset({"grid", "residual", "grid_fossil"})
 
 

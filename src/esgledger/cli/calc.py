@@ -178,6 +178,8 @@ def render_explanation(data: dict[str, Any]) -> Tree:
         f"({escape(data['entity'])}, {data['period']}, {data['boundary']} boundary, "
         f"GWP {data['gwp']})"
     )
+    if data.get("uncertainty_pct") is not None:
+        head += f"  ± {data['uncertainty_pct']:g} % (95 %, error propagation)"
     tree = Tree(head)
     _render_lineage(tree, data["lineage"], data["unit"])
     return tree

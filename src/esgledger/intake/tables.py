@@ -59,6 +59,11 @@ INFO_COLUMNS: dict[Kind, tuple[str, ...]] = {
     "entities": (),
     "observations": ("name_en", "name_zh"),
 }
+# Optional columns that are read when present (empty when absent).
+OPTIONAL_COLUMNS: dict[Kind, tuple[str, ...]] = {
+    "entities": ("financial_control",),
+    "observations": ("provenance",),
+}
 _COLUMNS: dict[Kind, tuple[str, ...]] = {
     "entities": ENTITY_COLUMNS,
     "observations": OBSERVATION_COLUMNS,
@@ -106,7 +111,7 @@ def _check_header(
 ) -> dict[str, int] | None:
     """Column name → index, or None (problems appended) when the header is wrong."""
     wanted = _COLUMNS[kind]
-    allowed = set(wanted) | set(INFO_COLUMNS[kind])
+    allowed = set(wanted) | set(INFO_COLUMNS[kind]) | set(OPTIONAL_COLUMNS[kind])
     while header and not header[-1]:
         header = header[:-1]
     index: dict[str, int] = {}

@@ -19,7 +19,17 @@ from esgledger.errors import EsgError, Problem, UnitError
 from esgledger.intake.bridge import UnitBridge
 from esgledger.intake.cells import parse_number
 from esgledger.intake.tables import Table
-from esgledger.model import CODE_MAX, CONTROLS, NAME_MAX, Control, Entity, Observation, Period
+from esgledger.model import (
+    CODE_MAX,
+    CONTROLS,
+    FINANCIAL_CONTROLS,
+    NAME_MAX,
+    Control,
+    Entity,
+    Observation,
+    Period,
+    provenance_of,
+)
 from esgledger.units import convert
 
 if TYPE_CHECKING:
@@ -157,6 +167,13 @@ def check_entities(
         control = _cell(cells, ix["control"]).strip()
         if control not in CONTROLS:
             bad("control", control, "one of operational, financial, none")
+        fin = (
+            _cell(cells, ix["financial_control"]).strip().lower()
+            if "financial_control" in ix
+            else ""
+        )
+        if fin and fin not in FINANCIAL_CONTROLS:
+            bad("financial_control", fin, "one of full, joint, none, or empty")
         region = _cell(cells, ix["region"]).strip()
         if not region_ok(region):
             bad("region", region, "a province code such as CN-NM, an ISO 3166 code, or empty")
@@ -181,6 +198,7 @@ def check_entities(
                 region=region,
                 included_from=included_from,
                 included_to=included_to,
+                financial_control=fin,  # type: ignore[arg-type]
             )
             out.append((file, row, entity))
     return out
@@ -326,6 +344,7 @@ class ObservationChecker:
         ix = table.index
         i_entity, i_period, i_indicator = ix["entity"], ix["period"], ix["indicator"]
         i_value, i_unit, i_source, i_comment = ix["value"], ix["unit"], ix["source"], ix["comment"]
+        i_prov = ix.get("provenance")
         width = max(ix.values()) + 1
         file = table.file
         self._files.append(file)
@@ -394,6 +413,19 @@ class ObservationChecker:
                 problems.append(
                     Problem(file, row, "value", raw_value, "a number such as 1234.5 or 1,234.5")
                 )
+            provenance = "" if i_prov is None else provenance_of(cells[i_prov])
+            if provenance is None:
+                problems.append(
+                    Problem(
+                        file,
+                        row,
+                        "provenance",
+                        cells[i_prov] if i_prov is not None else "",
+                        "measured, calculated, estimated, illustrative "
+                        "(实测, 计算, 估算, 示意) or empty",
+                    )
+                )
+                provenance = ""
             raw_unit = cells[i_unit]
             factor: float | str | None = None
             if is_text:
@@ -482,6 +514,7 @@ class ObservationChecker:
                     raw_unit=shared(raw_unit),
                     source=shared(cells[i_source]),
                     comment=shared(cells[i_comment]),
+                    provenance=provenance,
                 )
             )
         if self.progress is not None:

@@ -93,7 +93,14 @@ def _check_tree(all_entities: dict[str, Entity]) -> None:
 
 
 #: Entity fields that change consolidated figures (boundary shares, windows, the tree).
-STRUCTURAL_FIELDS = ("parent", "ownership_pct", "control", "included_from", "included_to")
+STRUCTURAL_FIELDS = (
+    "parent",
+    "ownership_pct",
+    "control",
+    "financial_control",
+    "included_from",
+    "included_to",
+)
 
 
 def _ancestors(code: str, tree: dict[str, Entity]) -> set[str]:
@@ -198,6 +205,7 @@ def _preload(
         t_obs.c.unit,
         t_obs.c.source,
         t_obs.c.comment,
+        t_obs.c.provenance,
         t_obs.c.status,
     ).where(t_obs.c.pending.is_(True) if pending else t_obs.c.is_current.is_(True))
     if len(codes) <= _IN_LIMIT:
@@ -273,6 +281,7 @@ def write_batch(
             "unit": o.unit,
             "source": o.source,
             "comment": o.comment,
+            "provenance": o.provenance,
             # a restatement waits in submitted; the approved version stays current
             "status": "submitted" if restated else "draft",
             "created_at": now,
@@ -433,6 +442,7 @@ def _same(old: Any, o: Observation) -> bool:
         and old.raw_unit == o.raw_unit
         and old.source == o.source
         and old.comment == o.comment
+        and old.provenance == o.provenance
     )
 
 

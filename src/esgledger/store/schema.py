@@ -83,6 +83,8 @@ entities = Table(
     Column("region", String(16), nullable=False, server_default=""),
     Column("included_from", Date, nullable=True),
     Column("included_to", Date, nullable=True),
+    # 0015_provenance: financial control stated apart from control ("" = derived)
+    Column("financial_control", String(16), nullable=False, server_default=""),
     CheckConstraint("control IN ('operational', 'financial', 'none')", name="control"),
     CheckConstraint(
         "ownership_pct IS NULL OR (ownership_pct >= 0 AND ownership_pct <= 100)",
@@ -105,6 +107,8 @@ observations = Table(
     Column("unit", String(64), nullable=False),
     Column("source", Text, nullable=False, server_default=""),
     Column("comment", Text, nullable=False, server_default=""),
+    # 0015_provenance: measured / calculated / estimated / illustrative, "" = not stated
+    Column("provenance", String(16), nullable=False, server_default=""),
     Column("status", String(16), nullable=False, server_default="draft"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(64), ForeignKey("users.username"), nullable=False),
