@@ -171,7 +171,8 @@ def alert_notices(ctx: Context, alert: Mapping[str, Any]) -> list[dict[str, str]
     month = str(alert["period"])[:7]
     meter = f" {alert['meter']}" if alert.get("meter") else ""
     zh = _SEVERITY.get(severity, severity)
-    subject = f"[esgledger] {entity}{meter} {alert['period']}: 能源预警（{zh}）/ energy alert ({severity})"
+    what = f"{entity}{meter} {alert['period']}"
+    subject = f"[esgledger] {what}: 能源预警（{zh}）/ energy alert ({severity})"
     body = (
         f"{entity}{meter} {alert['period']} 触发能源预警（规则 {alert['rule']}）。\n"
         f"Energy alert on {entity}{meter} for {alert['period']} (rule {alert['rule']}):\n"
