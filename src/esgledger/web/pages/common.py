@@ -46,6 +46,7 @@ FLASH_KEYS = frozenset(
         "locks.unlocked",
         "outbox.queued",
         "outbox.sent",
+        "energy.acked",
     }
 )
 
@@ -179,6 +180,8 @@ def _nav_items(context: Any) -> list[tuple[str, str]]:
     items = [("home", "/"), ("campaigns", "/campaigns")]
     if can(p, "data.review"):
         items.append(("review", "/review"))
+    if can(p, "data.read"):
+        items.append(("energy", "/energy"))
     if can(p, "data.enter"):
         items.append(("upload", "/upload"))
     if can(p, "period.lock") or can(p, "period.unlock") or can(p, "audit.read"):
