@@ -197,7 +197,41 @@ def case_import(csv_path: Path, meters: int, engine: str, tmp: Path) -> dict[str
             _drop(schema)
 
 
-def case_mqtt(rate: int, seconds: int, meters: int) -> dict[str, float]:
+#: the benchmark's own broker: Mosquitto's default keeps at most 1,000 queued QoS 1
+#: messages per client and drops the rest ("Outgoing messages are being dropped")
+#: whenever the listener falls that far behind; a site that ingests at this rate
+#: raises the limit the same way
+_BROKER_CONF = """listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 1000000
+max_inflight_messages 1000
+"""
+
+
+def _own_broker(tmp: Path) -> tuple[subprocess.Popen[bytes], int]:
+    import shutil
+    import socket
+
+    exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    conf = tmp / "mosquitto-bench.conf"
+    conf.write_text(_BROKER_CONF.format(port=port))
+    proc = subprocess.Popen([exe, "-c", str(conf)], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    proc.terminate()
+    raise SystemExit("the benchmark's mosquitto did not start")
+
+
+def case_mqtt(rate: int, seconds: int, meters: int, tmp: Path) -> dict[str, float]:
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
 
@@ -209,13 +243,14 @@ def case_mqtt(rate: int, seconds: int, meters: int) -> dict[str, float]:
     run = uuid.uuid4().hex[:8]
     topic = f"esgledger-bench/{run}/#"
     client_id = f"esgledger-bench-{run}"
+    broker, port = _own_broker(tmp)
     try:
         ledger, ctx = _ledger_with_meters(url, meters)
         stop = threading.Event()
         stats_box: dict[str, object] = {}
         thread = threading.Thread(
             target=lambda: stats_box.update(
-                stats=listen(ctx, "mqtt://127.0.0.1:1883", topic, client_id=client_id, stop=stop)
+                stats=listen(ctx, f"mqtt://127.0.0.1:{port}", topic, client_id=client_id, stop=stop)
             ),
             daemon=True,
         )
@@ -229,7 +264,8 @@ def case_mqtt(rate: int, seconds: int, meters: int) -> dict[str, float]:
         t = time.perf_counter()
         procs = [
             subprocess.Popen(
-                [sys.executable, "-c", _PUBLISHER, run, str(rate), str(total), str(meters)]
+                [sys.executable, "-c", _PUBLISHER, run, str(port), str(rate), str(total)]
+                + [str(meters)]
                 + [str(k), str(publishers)],
                 stdout=subprocess.PIPE,
                 text=True,
@@ -266,7 +302,7 @@ def case_mqtt(rate: int, seconds: int, meters: int) -> dict[str, float]:
         cleaner = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
         )
-        cleaner.connect("127.0.0.1", 1883, clean_start=True)
+        cleaner.connect("127.0.0.1", port, clean_start=True)
         cleaner.disconnect()
         return {
             "messages": total,
@@ -282,6 +318,8 @@ def case_mqtt(rate: int, seconds: int, meters: int) -> dict[str, float]:
             **pub_info,
         }
     finally:
+        broker.terminate()
+        broker.wait(10)
         _drop(schema)
 
 
@@ -290,11 +328,11 @@ import json, sys, time
 from datetime import datetime, timedelta
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-run, rate, total, meters, k, n = sys.argv[1], *map(int, sys.argv[2:])
+run, port, rate, total, meters, k, n = sys.argv[1], *map(int, sys.argv[2:])
 c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"pub-{run}-{k}")
 c.max_inflight_messages_set(1000)
 c.max_queued_messages_set(0)
-c.connect("127.0.0.1", 1883)
+c.connect("127.0.0.1", port)
 c.loop_start()
 start = datetime(2024, 1, 1)
 mine = [i for i in range(total) if i % meters % n == k]
@@ -363,7 +401,7 @@ def main() -> None:
         elif a.case in ("pg", "sqlite"):
             out = case_import(csv_path, a.meters, a.case, Path(a.tmp))
         else:
-            out = case_mqtt(a.rate, a.seconds, a.meters)
+            out = case_mqtt(a.rate, a.seconds, a.meters, Path(a.tmp))
         print(json.dumps(out))
         return
     cases = a.cases.split(",")

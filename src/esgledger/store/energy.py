@@ -123,9 +123,15 @@ def put_meters(
 
 
 def lock_readings(conn: Connection) -> None:
-    """Serialize writers of readings (deltas depend on the previous reading)."""
+    """Serialize writers of readings (deltas depend on the previous reading).
+
+    The lock is per schema, so ledgers in different schemas of one database
+    (tests, benchmarks) do not wait for each other.
+    """
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_ID})")
+        conn.exec_driver_sql(
+            f"SELECT pg_advisory_xact_lock({_LOCK_ID}, hashtext(current_schema()))"
+        )
 
 
 def _aware(ts: datetime) -> datetime:

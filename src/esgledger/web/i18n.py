@@ -306,7 +306,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{quota} tce.",
         "年初至今 {ytd} tce；{year} 年预测 {forecast} tce，限额 {quota} tce。",
     ),
-    "energy.month_short": ("{m}", "{m}月"),
+    "energy.month_short": ("{m}", "{m}"),
     "energy.ytd": ("year to date (cumulative)", "年初至今（累计）"),
     "energy.forecast": ("forecast", "预测"),
     "energy.quota_line": ("annual quota", "年度限额"),
