@@ -73,6 +73,11 @@ def test_data_items_total_energy_in_standard_coal(ledger):
 
 def test_alerts_find_a_spike_and_a_gap_and_are_raised_once(ledger):
     ctx = setup(ledger)
+    from esgledger.services import identity
+
+    identity.add_user(ctx, "rev", role="reviewer", entities=["PLANT"])  # may acknowledge
+    identity.add_user(ctx, "rev_other", role="reviewer", entities=["OTHER"])
+    identity.add_user(ctx, "sub", role="submitter", entities=["PLANT"])  # may not
     rows = []
     start = date(2025, 2, 1)
     for d in range(28 + 31):
@@ -104,10 +109,13 @@ def test_alerts_find_a_spike_and_a_gap_and_are_raised_once(ledger):
         alerts.acknowledge(ctx, listed[1]["id"], "again")
     with pytest.raises(NotFoundError):
         alerts.acknowledge(ctx, 999, "x")
-    from esgledger.store import energy as repo
+    from esgledger.store import outbox
 
     with ledger.read() as conn:
-        assert len(repo.outbox(conn)) == 2  # one notification per new alert
+        queued = outbox.list_messages(conn)
+    # one notice per new alert, in the portal's outbox, to the one user who may acknowledge it
+    assert sorted((m.recipient, m.kind) for m in queued) == [("rev", "energy.alert")] * 2
+    assert all("/energy/PLANT?period=2025-03" in m.body for m in queued)
 
 
 def test_quota_burn_down_alerts_on_the_forecast(ledger):

@@ -1,7 +1,9 @@
 """Energy alerts: evaluate the early-warning rules, list alerts, acknowledge and close them.
 
 An alert is ``open`` when raised, ``acknowledged`` with a reason, ``closed``
-with a reason. A new alert also goes to the outbox for notification.
+with a reason. A new alert is also queued, in the same transaction, in the
+portal's outbox (:mod:`esgledger.services.outbox`, kind ``energy.alert``): one
+message to each user who may acknowledge it (``alerts.ack`` on its entity).
 Evaluating again raises nothing twice (an alert's key is its rule, entity,
 meter and period).
 """
@@ -64,12 +66,18 @@ def evaluate(ctx: Context, entity: str, period: str) -> list[dict[str, Any]]:
             lim["standard"],
             product=lim["product"],
         )
+    from esgledger.services.outbox import alert_notices
+    from esgledger.store import outbox as outbox_repo
+
+    notices = {a["key"]: alert_notices(ctx, a) for a in found}
     new: list[dict[str, Any]] = []
     now = ctx.now()
     with ctx.ledger.transaction() as conn:
         for a in found:
             if repo.upsert_alert(conn, a, now=now):
                 new.append(a)
+                for notice in notices[a["key"]]:
+                    outbox_repo.enqueue(conn, **notice, at=now)
     return new
 
 

@@ -1,4 +1,4 @@
-"""The demo's energy part: synthetic meters and 15-minute series, and the alerts they raise.
+"""The demo's energy part: synthetic meters and 15-minute series, quotas, and the alerts they raise.
 
 See :mod:`esgledger.energy.synthetic`. Idempotent: a second run stores no
 reading and raises no alert again. Nothing is written to the observations
@@ -29,6 +29,24 @@ def _annual(ledger: Ledger, entity: str) -> float:
     return convert(found[0].value, found[0].unit, "MWh")
 
 
+#: illustrative annual quotas: this share of the unit's 2024 electricity in tce (RUIXIN's
+#: is set below its pace, so the demo shows a quota burn-down alert)
+QUOTA_SHARE = {"SMELTING": 1.10, "HUAXING": 1.15, "RUIXIN": 0.95}
+
+
+def _quotas(ctx: Context, annual: dict[str, float]) -> None:
+    from esgledger.energy.datasets import to_tce
+    from esgledger.energy.synthetic import CARRIER
+    from esgledger.services.energy import coefficients, set_quota
+
+    coefficient = coefficients()[CARRIER]
+    for entity, mwh in annual.items():
+        share = QUOTA_SHARE.get(entity)
+        if share is not None:
+            tce = round(to_tce(mwh, "MWh", coefficient) * share)
+            set_quota(ctx, entity, 2025, float(tce), "illustrative quota of the synthetic demo")
+
+
 def load_demo_energy(ledger: Ledger, *, actor: str) -> dict[str, Any]:
     """Register the synthetic meters, store their series, evaluate the alerts; a summary."""
     from esgledger.energy.synthetic import MONTHS, demo_meters, demo_series
@@ -40,6 +58,7 @@ def load_demo_energy(ledger: Ledger, *, actor: str) -> dict[str, Any]:
     with ledger.transaction() as conn:
         repo.put_meters(conn, meters, actor=actor, now=ctx.now())
     annual = {e: _annual(ledger, e) for e in sorted({m.entity for m in meters})}
+    _quotas(ctx, annual)
     result = readings.ingest_frame(ctx, demo_series(annual), source="file", file="synthetic demo")
     raised: list[dict[str, Any]] = []
     for entity in annual:

@@ -29,7 +29,10 @@ __all__ = [
     "MonitorView",
     "coefficients",
     "export_items",
+    "interval_curve",
+    "key_units",
     "monitor",
+    "months_with_data",
     "quality",
     "set_limit",
     "set_quota",
@@ -200,6 +203,7 @@ def monitor(ctx: Context, entity: str, period: str) -> MonitorView:
         forecast = forecast_year(monthly, month, profile or None)
         ytd = sum(v for m, v in monthly.items() if m <= month)
         view.quota = {
+            "monthly": {m: v for m, v in sorted(monthly.items()) if m <= month},
             "year": year,
             "quota_tce": quota[0],
             "source": quota[1],
@@ -209,6 +213,78 @@ def monitor(ctx: Context, entity: str, period: str) -> MonitorView:
         }
     view.findings = quality(ctx, entity, period)
     return view
+
+
+def key_units(ctx: Context) -> list[str]:
+    """The entities with a key-unit meter (重点用能单位) that the user may read, by code."""
+    from esgledger.services.authz import visible_entities
+
+    codes = sorted({m.entity for m in _meters(ctx, None).values() if m.key_unit})
+    return visible_entities(ctx, "data.read", codes)
+
+
+def months_with_data(ctx: Context, entity: str) -> list[str]:
+    """The months (``YYYY-MM``) in which the entity's meters have readings, in order."""
+    from esgledger.store import energy as repo
+
+    authorize(ctx, "data.read", entity)
+    meters = _meters(ctx, entity)
+    with ctx.ledger.read() as conn:
+        months = repo.rollups(conn, meters, "month")
+    return sorted(set(months["bucket"].to_list()))
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def interval_curve(ctx: Context, entity: str, day: str) -> list[dict[str, Any]]:
+    """The 15-minute load curve of one local day: ``end`` (HH:MM), carrier, unit, total.
+
+    Each interval's energy is the sum of the entity's root meters' deltas per
+    carrier; an interval is named by its end, so the day runs 00:15 … 24:00.
+    """
+    from zoneinfo import ZoneInfo
+
+    from esgledger.energy import DEFAULT_TIMEZONE
+    from esgledger.energy.rollups import bucket_column
+    from esgledger.store import energy as repo
+
+    try:
+        if not _DAY.match(day.strip()):
+            raise ValueError(day)
+        local = datetime.strptime(day.strip(), "%Y-%m-%d")
+    except ValueError:
+        raise InputError(
+            [Problem("day", None, "day", day, "a day YYYY-MM-DD such as 2025-03-12", field="day")]
+        ) from None
+    authorize(ctx, "data.read", entity)
+    roots = {c: m for c, m in _meters(ctx, entity).items() if m.parent is None}
+    if not roots:
+        return []
+    zones = {m.timezone for m in roots.values()} or {DEFAULT_TIMEZONE}
+    lo = min(local.replace(tzinfo=ZoneInfo(z)) for z in zones).astimezone(UTC)
+    hi = max((local + timedelta(days=1)).replace(tzinfo=ZoneInfo(z)) for z in zones)
+    with ctx.ledger.read() as conn:
+        rows = repo.readings_frame(conn, roots, lo, hi.astimezone(UTC))
+    out: list[dict[str, Any]] = []
+    for zone in sorted(zones):
+        codes = [c for c, m in roots.items() if m.timezone == zone]
+        part = rows.filter(pl.col("meter").is_in(codes) & pl.col("delta").is_not_null())
+        part = part.filter(bucket_column(pl.col("ts"), zone, "day") == day.strip())
+        part = part.with_columns(
+            pl.col("meter").replace_strict({c: roots[c].carrier for c in codes}).alias("carrier"),
+            pl.col("meter").replace_strict({c: roots[c].unit for c in codes}).alias("unit"),
+            pl.col("ts").dt.convert_time_zone(zone).alias("_local"),
+        )
+        grouped = (
+            part.group_by(["carrier", "unit", "_local"])
+            .agg(pl.col("delta").sum().alias("total"))
+            .sort(["carrier", "_local"])
+        )
+        for carrier, unit, at, total in grouped.iter_rows():
+            end = "24:00" if at.date() > local.date() else f"{at:%H:%M}"
+            out.append({"end": end, "carrier": carrier, "unit": unit, "total": float(total)})
+    return out
 
 
 # -- quality ------------------------------------------------------------------------

@@ -45,6 +45,8 @@ class ListenStats:
     result: IngestResult = field(default_factory=IngestResult)
     max_lag_s: float = 0.0
     connects: int = 0
+    #: receive → commit of each batch's oldest message, in order (the last 10,000 batches)
+    lags: list[float] = field(default_factory=list)
 
 
 def parse_broker(url: str) -> tuple[str, int]:
@@ -92,7 +94,7 @@ def listen(
     client_id: str,
     stop: threading.Event,
     max_batch: int = 5000,
-    flush_seconds: float = 0.2,
+    flush_seconds: float = 0.1,
     on_batch: Callable[[ListenStats], None] | None = None,
 ) -> ListenStats:
     """Store readings from ``topic`` at ``broker`` until ``stop`` is set (see module doc)."""
@@ -158,7 +160,9 @@ def listen(
             for _, message in batch:
                 client.ack(message.mid, message.qos)
             now = time.monotonic()
-            stats.max_lag_s = max(stats.max_lag_s, now - min(t for t, _ in batch))
+            lag = now - min(t for t, _ in batch)
+            stats.max_lag_s = max(stats.max_lag_s, lag)
+            stats.lags = [*stats.lags[-9_999:], lag]
             stats.messages += len(batch)
             stats.batches += 1
             stats.result.add(done)

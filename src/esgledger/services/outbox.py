@@ -1,4 +1,4 @@
-"""Reminders through an outbox: due-date reminders, rejection notices and a daily digest.
+"""Notices through one outbox: due-date reminders, rejection notices, a daily digest, energy alerts.
 
 Messages are queued in the ledger (idempotently: each has a ``dedupe`` key, so
 running the reminder job twice a day queues nothing new) and delivered by
@@ -9,17 +9,20 @@ running the reminder job twice a day queues nothing new) and delivered by
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from esgledger.errors import ConfigError, EsgError
 from esgledger.services import identity
-from esgledger.services.authz import authorize
+from esgledger.services.authz import ROLE_ACTIONS, authorize, covers
 from esgledger.services.campaigns import my_tasks, progress
 from esgledger.services.context import Context
 from esgledger.settings import Settings, load_settings
 from esgledger.store import campaigns as campaign_repo
+from esgledger.store import identity as identity_repo
 from esgledger.store import outbox as repo
 from esgledger.store.outbox import Message
 
@@ -27,6 +30,7 @@ __all__ = [
     "Message",
     "SendReport",
     "address_of",
+    "alert_notices",
     "list_outbox",
     "notify_rejection",
     "queue_digests",
@@ -136,6 +140,55 @@ def notify_rejection(
         ):
             queued += 1
     return queued
+
+
+_SEVERITY = {"info": "提示", "warning": "警告", "critical": "严重"}
+
+
+def _acknowledges(role: str) -> bool:
+    return any(r == role and "alerts.ack" in actions for r, actions in ROLE_ACTIONS.items())
+
+
+def alert_notices(ctx: Context, alert: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The outbox messages of a new energy alert: one to each user who may acknowledge it.
+
+    Returned (not queued) so that the caller queues them in the transaction
+    that records the alert (:func:`esgledger.services.alerts.evaluate`).
+    """
+    entity = str(alert["entity"])
+    parents = {e.code: e.parent for e in ctx.ledger.entities()}
+    with ctx.ledger.read() as conn:
+        users = identity_repo.list_users(conn)
+    recipients = [
+        u.username
+        for u in users
+        if not u.disabled
+        and any(
+            _acknowledges(role) and covers(scope, entity, parents) for scope, role in u.memberships
+        )
+    ]
+    severity = str(alert["severity"])
+    month = str(alert["period"])[:7]
+    meter = f" {alert['meter']}" if alert.get("meter") else ""
+    zh = _SEVERITY.get(severity, severity)
+    what = f"{entity}{meter} {alert['period']}"
+    subject = f"[esgledger] {what}: 能源预警（{zh}）/ energy alert ({severity})"
+    body = (
+        f"{entity}{meter} {alert['period']} 触发能源预警（规则 {alert['rule']}）。\n"
+        f"Energy alert on {entity}{meter} for {alert['period']} (rule {alert['rule']}):\n"
+        f"{alert['message']}\n\n{_link(f'/energy/{entity}?period={month}')}\n"
+    )
+    return [
+        {
+            "recipient": user,
+            "address": address_of(user),
+            "kind": "energy.alert",
+            "subject": subject,
+            "body": body,
+            "dedupe": f"alert:{alert['key']}:{user}"[:200],
+        }
+        for user in recipients
+    ]
 
 
 def queue_digests(ctx: Context, *, today: date | None = None) -> int:

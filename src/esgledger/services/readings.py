@@ -226,6 +226,53 @@ def _xlsx_chunks(path: Path, chunk_rows: int) -> Iterator[pl.DataFrame]:
             yield pl.DataFrame(buf, schema=BATCH_SCHEMA, orient="row")
 
 
+def _prefetched(chunks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """``chunks``, the next one read in a thread while the caller stores the current one.
+
+    Parsing (polars, without the GIL) overlaps the database's work on the
+    other core; at most one chunk waits, so memory stays at two chunks. An
+    error while reading is raised in the caller at that chunk.
+    """
+    import queue
+    import threading
+
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        box.put(("chunk", chunk), timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # handed to the caller, raised there
+            box.put(("error", exc))
+
+    worker = threading.Thread(target=read, name="readings-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                worker.join(0.1)
+
+
 def import_readings(
     ctx: Context, path: str | Path, *, chunk_rows: int = CHUNK_ROWS
 ) -> IngestResult:
@@ -238,7 +285,7 @@ def import_readings(
         raise InputError([Problem(p.name, None, None, p.suffix, "a .csv or .xlsx file")])
     chunks = _xlsx_chunks(p, chunk_rows) if suffix == ".xlsx" else _csv_chunks(p, chunk_rows)
     total = IngestResult()
-    for chunk in chunks:
+    for chunk in _prefetched(chunks):
         total.add(ingest_frame(ctx, chunk.cast(BATCH_SCHEMA), source="file", file=p.name))  # type: ignore[arg-type]
     return total
 

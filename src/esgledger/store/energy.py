@@ -1,4 +1,4 @@
-"""Repository of energy management: meters, readings, rollups, rules, lineage, alerts, outbox.
+"""Repository of energy management: meters, readings, rollups, rules, lineage, alerts.
 
 Functions take a Connection in the caller's transaction. Readings arrive as
 polars frames prepared by :func:`esgledger.energy.deltas.prepare`; they are
@@ -11,7 +11,6 @@ returned as a reject. Rollups are incremented in the same transaction.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -33,7 +32,6 @@ from esgledger.store.schema_energy import (
     energy_alerts,
     energy_limits,
     energy_lineage,
-    energy_outbox,
     energy_quotas,
     energy_rollups,
     meter_readings,
@@ -125,9 +123,15 @@ def put_meters(
 
 
 def lock_readings(conn: Connection) -> None:
-    """Serialize writers of readings (deltas depend on the previous reading)."""
+    """Serialize writers of readings (deltas depend on the previous reading).
+
+    The lock is per schema, so ledgers in different schemas of one database
+    (tests, benchmarks) do not wait for each other.
+    """
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_ID})")
+        conn.exec_driver_sql(
+            f"SELECT pg_advisory_xact_lock({_LOCK_ID}, hashtext(current_schema()))"
+        )
 
 
 def _aware(ts: datetime) -> datetime:
@@ -511,25 +515,15 @@ def lineage(conn: Connection, entity: str, period: str | None = None) -> list[di
     return [dict(r._mapping) for r in conn.execute(q.order_by(t.c.period, t.c.meter)).all()]
 
 
-# -- alerts and outbox -------------------------------------------------------------
+# -- alerts -------------------------------------------------------------
 
 
 def upsert_alert(conn: Connection, alert: Mapping[str, Any], *, now: datetime) -> bool:
-    """Record an alert unless one with its key exists; return whether it is new.
-
-    A new alert also goes to the outbox (topic ``energy.alert``).
-    """
+    """Record an alert unless one with its key exists; return whether it is new."""
     t = energy_alerts
     if conn.execute(select(t.c.id).where(t.c.key == alert["key"])).first() is not None:
         return False
     conn.execute(t.insert().values(**alert, state="open", created_at=now, updated_at=now))
-    conn.execute(
-        energy_outbox.insert().values(
-            created_at=now,
-            topic="energy.alert",
-            payload=json.dumps(dict(alert), ensure_ascii=False, sort_keys=True, default=str),
-        )
-    )
     return True
 
 
@@ -560,14 +554,6 @@ def set_alert_state(
         .where(t.c.id == alert_id)
         .values(state=state, reason=reason, updated_by=actor, updated_at=now)
     )
-
-
-def outbox(conn: Connection, *, unsent: bool = True) -> list[dict[str, Any]]:
-    t = energy_outbox
-    q = select(t)
-    if unsent:
-        q = q.where(t.c.sent_at.is_(None))
-    return [dict(r._mapping) for r in conn.execute(q.order_by(t.c.id)).all()]
 
 
 def day(ts: date) -> str:

@@ -1,6 +1,7 @@
-"""Tables of energy management: meters, readings, rejects, rollups, rules, alerts, outbox.
+"""Tables of energy management: meters, readings, rejects, rollups, rules, alerts.
 
-Created by the Alembic revision ``0007_energy``. On PostgreSQL
+Created by the Alembic revision ``0007_energy`` (``0010_energy_outbox`` dropped its
+own outbox: alerts notify through the portal's ``outbox``). On PostgreSQL
 ``meter_readings`` is partitioned by month of its UTC timestamp (range
 partitions ``meter_readings_pYYYYMM``, created on demand by
 :mod:`esgledger.store.energy`); on SQLite it is a plain table. Its primary key
@@ -33,7 +34,6 @@ __all__ = [
     "energy_alerts",
     "energy_limits",
     "energy_lineage",
-    "energy_outbox",
     "energy_quotas",
     "energy_rollups",
     "meter_readings",
@@ -165,14 +165,4 @@ energy_alerts = Table(
     UniqueConstraint("key"),
     CheckConstraint("state IN ('open', 'acknowledged', 'closed')", name="state"),
     CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity"),
-)
-
-energy_outbox = Table(
-    "energy_outbox",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("topic", String(64), nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=True),
 )

@@ -46,7 +46,11 @@ FLASH_KEYS = frozenset(
         "locks.unlocked",
         "outbox.queued",
         "outbox.sent",
+<<<<<<< HEAD
         "quality.acked",
+=======
+        "energy.acked",
+>>>>>>> h13mon
     }
 )
 
@@ -180,6 +184,8 @@ def _nav_items(context: Any) -> list[tuple[str, str]]:
     items = [("home", "/"), ("campaigns", "/campaigns")]
     if can(p, "data.review"):
         items.append(("review", "/review"))
+    if can(p, "data.read"):
+        items.append(("energy", "/energy"))
     if can(p, "data.enter"):
         items.append(("upload", "/upload"))
     if can(p, "period.lock") or can(p, "period.unlock") or can(p, "audit.read"):
