@@ -108,8 +108,11 @@ def test_nothing_lost_nothing_doubled_across_a_killed_listener(pg_url, tmp_path)
         try:
             # the session exists once the first reading is stored
             assert _wait(lambda: (publish(0), _count(ledger))[1] >= 1, 30), "listener never stored"
-            total = 1500
-            for i in range(1, 600):
+            # 900 in all: even if the listener stored none, the broker's backlog stays under
+            # Mosquitto's default max_queued_messages (1,000), beyond which it drops QoS 1
+            # messages itself (a busy CI machine can leave the listener that far behind)
+            total = 900
+            for i in range(1, 400):
                 publish(i)
                 time.sleep(0.003)
             listener.send_signal(signal.SIGKILL)  # mid-stream: no flush, no acknowledgements
@@ -117,10 +120,10 @@ def test_nothing_lost_nothing_doubled_across_a_killed_listener(pg_url, tmp_path)
             killed_at = _count(ledger)
             # while it is down the broker keeps them for the session (Mosquitto keeps up to
             # max_queued_messages, 1,000 by default, counting those in flight at the kill)
-            for i in range(600, 1000):
+            for i in range(400, 650):
                 publish(i)
             listener = _listener(pg_url, topic, client_id, tmp_path / "listener.log")
-            for i in range(1000, total):
+            for i in range(650, total):
                 publish(i)
             assert _wait(lambda: _count(ledger) >= total, 60), f"stored {_count(ledger)}"
             time.sleep(1.0)  # redeliveries still arriving are stored once
@@ -128,7 +131,7 @@ def test_nothing_lost_nothing_doubled_across_a_killed_listener(pg_url, tmp_path)
             assert killed_at < total
             with ledger.read() as conn:
                 days = repo.rollups(conn, ["I"], "day")
-            # every reading counted once in the rollups: 1,500 intervals of 1 kWh
+            # every reading counted once in the rollups: 900 intervals of 1 kWh
             assert int(days["readings"].sum()) == total
             assert float(days["total"].sum()) == pytest.approx(total)
         finally:

@@ -13,20 +13,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-<<<<<<< HEAD
-from esgledger.web.pages import admin, campaigns, common, entry, home, results, review
-=======
-from esgledger.web.pages import admin, campaigns, common, energy, entry, home, review
->>>>>>> h13mon
+from esgledger.web.pages import admin, campaigns, common, energy, entry, home, results, review
 
 __all__ = ["router"]
 
 common.install_globals()
 
 router = APIRouter(include_in_schema=False)
-<<<<<<< HEAD
-for _module in (home, campaigns, entry, review, admin, results):
-=======
-for _module in (home, campaigns, entry, review, admin, energy):
->>>>>>> h13mon
+for _module in (home, campaigns, entry, review, admin, results, energy):
     router.include_router(_module.router)

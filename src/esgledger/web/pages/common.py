@@ -46,11 +46,8 @@ FLASH_KEYS = frozenset(
         "locks.unlocked",
         "outbox.queued",
         "outbox.sent",
-<<<<<<< HEAD
         "quality.acked",
-=======
         "energy.acked",
->>>>>>> h13mon
     }
 )
 
