@@ -275,7 +275,11 @@ class _Writer:
             cells = table.add_row().cells
             cells[0].text = r.code
             cells[1].text = r.title
-            cells[2].text = r.section_title if r.section else r.omission
+            cells[2].text = (
+                (f"{r.section_title}\n{r.omission}" if r.omission else r.section_title)
+                if r.section
+                else r.omission
+            )
         _layout(table, (14, 46, 40))
 
     def write(self) -> bytes:
