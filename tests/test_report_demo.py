@@ -174,3 +174,30 @@ def test_report_data_is_the_same_on_both_engines(any_db_url, demo_url, tmp_path)
     assert {k: round(v.value, 6) for k, v in data.data.items()} == {
         k: round(v.value, 6) for k, v in reference.data.items()
     }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_label_one_number(demo_url, lang):
+    # two printed figures with the same label, year and unit must print the same number
+    from datetime import date
+
+    from esgledger.demo.build import narrative_dir
+    from esgledger.report.compose import compose_report
+
+    definition = load_definition(narrative=narrative_dir())
+    with Ledger.open(demo_url) as ledger:
+        data = collect(ledger, 2024, definition=definition, targets=data_path("targets.yaml"))
+    report = compose_report(definition, data, lang, date(2025, 3, 31))
+    seen: dict[tuple[str, str, str], tuple[str, float]] = {}
+
+    def number(text: str) -> str:  # "91.7%" and "91.7" (a table cell) are the same number
+        m = re.search(r"-?\d[\d,]*(\.\d+)?", text)
+        return m.group(0) if m else text
+
+    for f in report.figure_list():
+        key = (f.label, f.ref.period, f.unit)
+        if key in seen:
+            # what the reader compares is the printed number (one precision per figure too)
+            assert seen[key][0] == number(f.printed), (key, seen[key], f.printed, f.ref)
+        else:
+            seen[key] = (number(f.printed), f.value)

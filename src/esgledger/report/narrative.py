@@ -132,7 +132,8 @@ class Narrative(FigureRegistry):
         # the same one decimal as the tables' year-on-year column (format_change)
         magnitude = f"{abs(pct):.1f}%"
         ref = LineageRef(f"{cur.code}:yoy.size", cur.entity, cur.period, cur.run)
-        label = f"{self.name(cur.code, cur)} ({self.labels['yoy']})"
+        size = "同比变化幅度" if self.lang == "zh" else "size of the YoY change"
+        label = f"{self.name(cur.code, cur)} ({size})"
         source = f"|({cur.period} − {prev.period}) / {prev.period}|"
         fid = self.register(ref, abs(pct), "%", magnitude, label=label, source=source)
         token = self._token(fid)
