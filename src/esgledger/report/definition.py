@@ -235,6 +235,9 @@ class ReportDefinition:
     texts: dict[tuple[Lang, str], str]
     html_template: str
     css: str
+    #: a notice for the cover, every page's footer and the annex (``notice.yaml`` of a
+    #: narrative folder, e.g. the demo's "not that company's report"); None: none
+    notice: Text | None = None
 
     def text(self, lang: Lang, name: str) -> str:
         return self.texts[(lang, name)]
@@ -375,6 +378,18 @@ def load_definition(
             problems.append(Problem(str(path), None, None, None, "a file of the template"))
         else:
             page[file] = _read(path, problems)
+    notice: Text | None = None
+    notice_file = narrative / "notice.yaml" if narrative is not None else None
+    if notice_file is not None and overlay is not None and notice_file.is_file():
+        if not _confined(notice_file, overlay):
+            problems.append(_outside(notice_file, "notice.yaml"))
+        else:
+            try:
+                notice = Text.model_validate(yaml.safe_load(_read(notice_file, problems)))
+            except (yaml.YAMLError, PydanticValidationError):
+                problems.append(
+                    Problem(str(notice_file), None, None, None, "en: and zh: notice texts")
+                )
     if problems:
         raise ValidationError(problems, what="report definition")
     return ReportDefinition(
@@ -385,4 +400,5 @@ def load_definition(
         texts=texts,
         html_template=page["report.html.j2"],
         css=page["style.css"],
+        notice=notice,
     )

@@ -54,6 +54,7 @@ _EN: dict[str, str] = {
     "index.issb": "IFRS S2 index",
     "index_unavailable": "The catalogue of this framework is not available in this installation.",
     "index.partial": "Partially disclosed; not reported: {missing}",
+    "annex.notice": "Notice",
     "rounding_note": (
         "Totals are computed from unrounded figures and then rounded, so printed parts may "
         "not add up exactly to the printed total."
@@ -146,6 +147,7 @@ _ZH: dict[str, str] = {
     "index.issb": "IFRS S2 索引",
     "index_unavailable": "本安装中没有该框架的目录。",
     "index.partial": "部分披露；未披露：{missing}",
+    "annex.notice": "声明",
     "rounding_note": (
         "合计数按未经舍入的数值计算后再舍入，各分项的显示值之和可能与合计的显示值略有差异。"
     ),

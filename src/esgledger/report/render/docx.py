@@ -292,6 +292,8 @@ class _Writer:
             self.doc.add_paragraph(rep.subtitle, style="Subtitle")
         if rep.draft_note:
             self.doc.add_paragraph().add_run(rep.draft_note).bold = True
+        if rep.notice:
+            self.doc.add_paragraph().add_run(rep.notice).bold = True
         colon = "：" if rep.lang == "zh" else ": "
         self.doc.add_paragraph(
             f"{rep.labels['report_date']}{colon}{format_date(rep.report_date, rep.lang)}"
