@@ -149,6 +149,10 @@ def html_figures_check(page: str, rows: dict[str, tuple[str, str]]) -> list[tupl
     page = re.sub(r'<table class="index-table">.*?</table>', " ", page, flags=re.S)
     # names from source files (targets, topics, climate register) are text, not figures
     page = re.sub(r'<td class="name">.*?</td>', " ", page, flags=re.S)
+    # an index's statement of use counts disclosures; titles are text of the definition
+    # ("7 key energy-consuming entities")
+    page = re.sub(r'<p class="note index-note">.*?</p>', " ", page, flags=re.S)
+    page = re.sub(r"<figcaption>.*?</figcaption>", " ", page, flags=re.S)
     # the cover's draft notice counts values not yet approved: a count, not a figure
     page = re.sub(r'<p class="[^"]*draft-note[^"]*"[^>]*>.*?</p>', " ", page, flags=re.S)
     spans = re.findall(

@@ -91,7 +91,7 @@ def test_ledger_coverage_by_hand(
     _fill(ledger)
     index = ledger_coverage(ledger, "sse", period=period, outline=DEFAULT_OUTLINE)
     assert index.period == (period or "2024")
-    assert index.counts() == {"answered": answered, "omitted": 0, "gap": gap}
+    assert index.counts() == {"answered": answered, "partial": 0, "omitted": 0, "gap": gap}
     assert answered + gap == 25
     assert {line.code for line in index.lines if line.status == "answered" and line.with_data} == (
         answered_with_data
@@ -109,14 +109,14 @@ def test_user_omission_turns_a_gap_into_an_omission(ledger: Ledger, tmp_path: Pa
     )
     index = ledger_coverage(ledger, "sse", period="2024", outline=DEFAULT_OUTLINE, omissions=path)
     # 2024 had 13 gaps; SSE 20 (anti-corruption) is one of them.
-    assert index.counts() == {"answered": 12, "omitted": 1, "gap": 12}
+    assert index.counts() == {"answered": 12, "partial": 0, "omitted": 1, "gap": 12}
     assert index.omitted_by_reason()["confidentiality"] == 1
 
 
 def test_empty_ledger_has_no_period(ledger: Ledger) -> None:
     index = ledger_coverage(ledger, "sse", outline=DEFAULT_OUTLINE)
     assert index.period is None
-    assert index.counts() == {"answered": 10, "omitted": 0, "gap": 15}
+    assert index.counts() == {"answered": 10, "partial": 0, "omitted": 0, "gap": 15}
 
 
 def test_cli_json(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

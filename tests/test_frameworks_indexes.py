@@ -19,7 +19,6 @@ from esgledger.catalog.indicators import load_indicators
 from esgledger.errors import ReportError
 from esgledger.report.indexes import (
     DEFAULT_OUTLINE,
-    GAP_EXPLANATION_EN,
     OutlineSection,
     available_codes,
     build_index,
@@ -53,12 +52,13 @@ def test_every_disclosure_has_a_location_or_an_omission_reason(key: str, data: s
 
 
 def test_with_all_data_counts_are_the_catalogue_minus_default_omissions() -> None:
-    # GRI: 120 disclosures, 7 omitted by default (2-21, 207-4, 302-2, 305-6, 410-1, 411-1, 415-1).
+    # GRI: 120 disclosures, 14 omitted by default (2-21, 207-4, 302-2, 305-6, 410-1, 411-1,
+    # 415-1, and 2-4, 2-28, 201-1, 201-4, 202-1, 202-2, 405-2 which the report does not answer).
     index = build_index("gri", DEFAULT_OUTLINE, ALL_DATA)
-    assert index.counts() == {"answered": 113, "omitted": 7, "gap": 0}
+    assert index.counts() == {"answered": 106, "partial": 0, "omitted": 14, "gap": 0}
     assert index.omitted_by_reason() == {
         "not applicable": 3,
-        "information unavailable": 3,
+        "information unavailable": 10,
         "confidentiality": 0,
         "legal prohibition": 1,
     }
@@ -110,13 +110,13 @@ def test_status_rules_by_hand() -> None:
     assert _line(index, "4").status == "answered"
     two = _line(index, "2")
     assert two.status == "gap" and two.omission == "information unavailable"
-    assert two.explanation_en == GAP_EXPLANATION_EN
+    assert two.explanation_en.endswith(": the ledger holds no data for this period (air.so2).")
     three = _line(index, "3")
     assert three.status == "omitted" and three.omission == "confidentiality"
     assert three.explanation("zh") == "保密。"
     # The other 19 SSE disclosures have no mapping here: gaps.
     # 25 = 3 answered + 1 omitted + 21 gaps.
-    assert index.counts() == {"answered": 3, "omitted": 1, "gap": 21}
+    assert index.counts() == {"answered": 3, "partial": 0, "omitted": 1, "gap": 21}
     assert index.coverage_pct() == pytest.approx(100 * 4 / 25)
     summary = index.summary()
     assert summary["total"] == 25 and summary["gap"] == 21
@@ -178,7 +178,10 @@ def test_index_entries_for_the_composer() -> None:
     assert by_code["2-1"].sections == ("about",) and by_code["2-1"].omission == ""
     assert by_code["415-1"].sections == () and by_code["415-1"].omission == "legal prohibition"
     assert by_code["305-1"].omission == "information unavailable"  # a gap: no data
-    assert by_code["305-1"].omission_note == GAP_EXPLANATION_EN
+    assert by_code["305-1"].omission_note == (
+        "Direct (Scope 1) GHG emissions: the ledger holds no data for this period "
+        "(ghg.scope1, ghg.scope1.co2, ghg.scope1.reported)."
+    )
     assert by_code["305-1"].group_en == "Emissions 2016"
 
 

@@ -101,7 +101,7 @@ def test_expand_codes_exact_and_prefix() -> None:
 
 def test_default_omissions_have_valid_reasons_and_explanations() -> None:
     omissions = load_omissions()
-    assert len(omissions) == 9
+    assert len(omissions) == 40
     for om in omissions.values():
         assert om.reason in OMISSION_REASONS
         assert om.explanation_en and om.explanation_zh
@@ -119,7 +119,7 @@ def test_user_omissions_replace_defaults(tmp_path) -> None:
     omissions = load_omissions(path)
     assert omissions[("gri", "2-21")].reason == "confidentiality"
     assert omissions[("sse", "12")].explanation_zh == "No research involving ethics review."
-    assert len(omissions) == 10  # 9 defaults, one replaced, one added
+    assert len(omissions) == 41  # 40 defaults, one replaced, one added
 
 
 def test_bad_omissions_file_lists_every_problem() -> None:

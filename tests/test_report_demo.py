@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from esgledger.catalog.frameworks import load_framework
 from esgledger.cli import run
-from esgledger.demo.build import build_demo, data_path
+from esgledger.demo.build import build_demo, data_path, narrative_dir
 from esgledger.report.build import build_report
 from esgledger.report.definition import load_definition
 from esgledger.report.sources import collect
@@ -35,7 +35,13 @@ def demo_report(demo_url, tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     with Ledger.open(demo_url) as ledger:
         paths = build_report(
-            ledger, 2024, ["en", "zh"], ["html", "xlsx"], out, targets=data_path("targets.yaml")
+            ledger,
+            2024,
+            ["en", "zh"],
+            ["html", "xlsx"],
+            out,
+            targets=data_path("targets.yaml"),
+            narrative=narrative_dir(),
         )
     return {p.name: p for p in paths}
 
@@ -105,7 +111,13 @@ def test_every_disclosure_has_a_location_or_an_omission(demo_report):
 def test_report_is_deterministic(demo_url, demo_report, tmp_path):
     with Ledger.open(demo_url) as ledger:
         paths = build_report(
-            ledger, 2024, ["zh"], ["html", "xlsx"], tmp_path, targets=data_path("targets.yaml")
+            ledger,
+            2024,
+            ["zh"],
+            ["html", "xlsx"],
+            tmp_path,
+            targets=data_path("targets.yaml"),
+            narrative=narrative_dir(),
         )
     for p in paths:
         assert p.read_bytes() == demo_report[p.name].read_bytes()
@@ -174,3 +186,42 @@ def test_report_data_is_the_same_on_both_engines(any_db_url, demo_url, tmp_path)
     assert {k: round(v.value, 6) for k, v in data.data.items()} == {
         k: round(v.value, 6) for k, v in reference.data.items()
     }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_label_one_number(demo_url, lang):
+    # two printed figures with the same label, year and unit must print the same number
+    from datetime import date
+
+    from esgledger.demo.build import narrative_dir
+    from esgledger.report.compose import compose_report
+
+    definition = load_definition(narrative=narrative_dir())
+    with Ledger.open(demo_url) as ledger:
+        data = collect(ledger, 2024, definition=definition, targets=data_path("targets.yaml"))
+    report = compose_report(definition, data, lang, date(2025, 3, 31))
+    seen: dict[tuple[str, str, str], tuple[str, float]] = {}
+
+    def number(text: str) -> str:  # "91.7%" and "91.7" (a table cell) are the same number
+        m = re.search(r"-?\d[\d,]*(\.\d+)?", text)
+        return m.group(0) if m else text
+
+    for f in report.figure_list():
+        key = (f.label, f.ref.period, f.unit)
+        if key in seen:
+            # what the reader compares is the printed number (one precision per figure too)
+            assert seen[key][0] == number(f.printed), (key, seen[key], f.printed, f.ref)
+        else:
+            seen[key] = (number(f.printed), f.value)
+
+
+def test_the_demo_says_it_is_a_demonstration(demo_report):
+    en = demo_report["esg-report-2024-en.html"].read_text(encoding="utf-8")
+    zh = demo_report["esg-report-2024-zh.html"].read_text(encoding="utf-8")
+    head = en.split('<nav class="toc"')[0]
+    assert "Demonstration only" in head and "This is not that company&#39;s report" in head
+    assert "仅供演示" in zh.split('<nav class="toc"')[0]
+    assert "[Placeholder" in en and "【占位文本" in zh  # the leadership message
+    wb = load_workbook(io.BytesIO(demo_report["esg-report-2024-zh.xlsx"].read_bytes()))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert any(isinstance(c, str) and c.startswith("仅供演示") for c in cells)

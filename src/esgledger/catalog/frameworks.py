@@ -51,6 +51,7 @@ __all__ = [
     "load_mappings",
     "load_metric_needs",
     "load_omissions",
+    "load_required_items",
     "parse_omissions",
 ]
 
@@ -283,6 +284,18 @@ def load_metric_needs() -> dict[str, MetricNeed]:
         )
         for code, spec in doc["metrics"].items()
     }
+
+
+@lru_cache(maxsize=1)
+def load_required_items() -> dict[tuple[FrameworkKey, str], dict[str, tuple[str, str]]]:
+    """Required items of disclosures (``items.yaml``): item letter -> (English, Chinese)."""
+    doc = yaml.safe_load(_read("items.yaml"))
+    out: dict[tuple[FrameworkKey, str], dict[str, tuple[str, str]]] = {}
+    for fw, disclosures in (doc.get("items") or {}).items():
+        key = _check_key(str(fw))
+        for code, items in disclosures.items():
+            out[(key, str(code))] = {str(i): (str(t["en"]), str(t["zh"])) for i, t in items.items()}
+    return out
 
 
 _OMISSION_COLUMNS = ("framework", "disclosure", "reason", "explanation_en", "explanation_zh")

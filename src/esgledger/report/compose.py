@@ -80,6 +80,7 @@ class _Composer(Narrative, Tables, ChartData):
             labels=self.labels,
             warnings=self.warnings,
             draft_note=draft_note(self.data.statuses, self.labels, self.lang),
+            notice=self.definition.notice.get(self.lang) if self.definition.notice else "",
         )
 
 

@@ -60,6 +60,8 @@ class TargetStatus:
     name_zh: str = ""
     id: str = ""
     history: tuple[tuple[int, float | None], ...] = ()
+    #: decimals of the target value as the target states it (2.956 → 3); None: the unit's
+    target_decimals: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,11 @@ class IndexEntry:
     omission_note_zh: str = ""
     group_en: str = ""
     group_zh: str = ""
+    #: answered, partial, omitted or gap; ``missing_*`` name the required items not answered
+    status: str = ""
+    missing_en: tuple[str, ...] = ()
+    missing_zh: tuple[str, ...] = ()
+    blocks: tuple[str, ...] = ()
 
 
 @dataclass
@@ -137,6 +144,8 @@ class ReportData:
     risks: list[RiskItem] = field(default_factory=list)
     indexes: dict[str, list[IndexEntry]] = field(default_factory=dict)
     index_titles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: per index: the statement above it (GRI statement of use, counts) in (en, zh)
+    index_notes: dict[str, tuple[str, str]] = field(default_factory=dict)
     boundary: str = "operational"
     run_id: str = ""
     #: observations per workflow status the figures were computed from (the run's record)

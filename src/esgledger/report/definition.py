@@ -29,6 +29,7 @@ from esgledger.report.model import Lang
 
 __all__ = [
     "LANGS",
+    "Answer",
     "ChartBlock",
     "IndexBlock",
     "KpiBlock",
@@ -42,6 +43,8 @@ __all__ = [
     "Text",
     "TextBlock",
     "TopicsBlock",
+    "block_kind",
+    "block_metrics",
     "copy_default_template",
     "default_template_dir",
     "load_definition",
@@ -65,7 +68,18 @@ class Text(_Strict):
         return self.zh if lang == "zh" else self.en
 
 
-class TextBlock(_Strict):
+#: A disclosure a block answers: ``gri:302-1`` (all of it) or ``gri:2-7#a,b`` (those of
+#: its required items, see ``catalog/data/frameworks/items.yaml``).
+Answer = Annotated[str, Field(pattern=r"^(gri|sse|sasac|issb):[^#\s]+(#[a-z0-9]+(,[a-z0-9]+)*)?$")]
+
+
+class _Answers(_Strict):
+    """A block that declares which disclosures (and required items) it answers."""
+
+    answers: list[Answer] = []
+
+
+class TextBlock(_Answers):
     """Narrative: ``sections/<lang>/<text>.md``."""
 
     text: str
@@ -83,7 +97,7 @@ class KpiBody(_Strict):
     items: list[KpiItem]
 
 
-class KpiBlock(_Strict):
+class KpiBlock(_Answers):
     kpis: KpiBody
 
 
@@ -102,7 +116,7 @@ class TableBody(_Strict):
     rows: list[TableRowDef]
 
 
-class TableBlock(_Strict):
+class TableBlock(_Answers):
     table: TableBody
 
 
@@ -114,7 +128,7 @@ class ChartBody(_Strict):
     caption: Text | None = None
 
 
-class ChartBlock(_Strict):
+class ChartBlock(_Answers):
     chart: ChartBody
 
 
@@ -123,7 +137,7 @@ class TargetsBody(_Strict):
     metrics: list[str] = []
 
 
-class TargetsBlock(_Strict):
+class TargetsBlock(_Answers):
     """Targets and their progress; ``metrics`` limits which (default: all)."""
 
     targets: TargetsBody
@@ -133,7 +147,7 @@ class TopicsBody(_Strict):
     title: Text
 
 
-class TopicsBlock(_Strict):
+class TopicsBlock(_Answers):
     """The material topics ranked, with both scores and the tier."""
 
     topics: TopicsBody
@@ -144,7 +158,7 @@ class RisksBody(_Strict):
     kinds: list[Literal["risk", "opportunity"]] = ["risk", "opportunity"]
 
 
-class RisksBlock(_Strict):
+class RisksBlock(_Answers):
     """The climate register: type, horizon, likelihood, magnitude and response."""
 
     risks: RisksBody
@@ -164,6 +178,36 @@ Block = (
     | TopicsBlock
     | RisksBlock
 )
+
+
+def block_metrics(block: object) -> tuple[str, ...]:
+    """The metric codes a block prints (alternatives ``a|b`` split)."""
+    codes: list[str] = []
+    if isinstance(block, KpiBlock):
+        codes = [i.metric for i in block.kpis.items]
+    elif isinstance(block, TableBlock):
+        codes = [r.metric for r in block.table.rows]
+    elif isinstance(block, ChartBlock):
+        codes = list(block.chart.metrics)
+    elif isinstance(block, TargetsBlock):
+        codes = list(block.targets.metrics)
+    return tuple(c.strip() for m in codes for c in m.split("|"))
+
+
+def block_kind(block: object) -> str:
+    """``text``, ``kpis``, ``table``, ``chart``, ``targets``, ``topics``, ``risks`` or ``index``."""
+    for kind, cls in (
+        ("text", TextBlock),
+        ("kpis", KpiBlock),
+        ("table", TableBlock),
+        ("chart", ChartBlock),
+        ("targets", TargetsBlock),
+        ("topics", TopicsBlock),
+        ("risks", RisksBlock),
+    ):
+        if isinstance(block, cls):
+            return kind
+    return "index"
 
 
 class SectionDef(_Strict):
@@ -191,6 +235,9 @@ class ReportDefinition:
     texts: dict[tuple[Lang, str], str]
     html_template: str
     css: str
+    #: a notice for the cover, every page's footer and the annex (``notice.yaml`` of a
+    #: narrative folder, e.g. the demo's "not that company's report"); None: none
+    notice: Text | None = None
 
     def text(self, lang: Lang, name: str) -> str:
         return self.texts[(lang, name)]
@@ -331,6 +378,18 @@ def load_definition(
             problems.append(Problem(str(path), None, None, None, "a file of the template"))
         else:
             page[file] = _read(path, problems)
+    notice: Text | None = None
+    notice_file = narrative / "notice.yaml" if narrative is not None else None
+    if notice_file is not None and overlay is not None and notice_file.is_file():
+        if not _confined(notice_file, overlay):
+            problems.append(_outside(notice_file, "notice.yaml"))
+        else:
+            try:
+                notice = Text.model_validate(yaml.safe_load(_read(notice_file, problems)))
+            except (yaml.YAMLError, PydanticValidationError):
+                problems.append(
+                    Problem(str(notice_file), None, None, None, "en: and zh: notice texts")
+                )
     if problems:
         raise ValidationError(problems, what="report definition")
     return ReportDefinition(
@@ -341,4 +400,5 @@ def load_definition(
         texts=texts,
         html_template=page["report.html.j2"],
         css=page["style.css"],
+        notice=notice,
     )

@@ -21,6 +21,10 @@ _EN: dict[str, str] = {
     "horizon.long": "long term",
     "target.name": "Target",
     "target.baseline": "Baseline",
+    "target.base_year": "Base year",
+    "target.target_year": "Target year",
+    "target.latest": "Latest actual",
+    "status.baseline": "Baseline set; progress from next year",
     "target.goal": "Target value",
     "target.actual": "Actual",
     "target.progress": "Progress",
@@ -49,6 +53,8 @@ _EN: dict[str, str] = {
     "index.sasac": "SASAC indicator index",
     "index.issb": "IFRS S2 index",
     "index_unavailable": "The catalogue of this framework is not available in this installation.",
+    "index.partial": "Partially disclosed; not reported: {missing}",
+    "annex.notice": "Notice",
     "rounding_note": (
         "Totals are computed from unrounded figures and then rounded, so printed parts may "
         "not add up exactly to the printed total."
@@ -108,6 +114,10 @@ _ZH: dict[str, str] = {
     "horizon.long": "长期",
     "target.name": "目标",
     "target.baseline": "基准值",
+    "target.base_year": "基准年",
+    "target.target_year": "目标年",
+    "target.latest": "最新实际值",
+    "status.baseline": "基准年，次年起跟踪进度",
     "target.goal": "目标值",
     "target.actual": "实际值",
     "target.progress": "完成进度",
@@ -136,6 +146,8 @@ _ZH: dict[str, str] = {
     "index.sasac": "国资委ESG指标索引",
     "index.issb": "IFRS S2 索引",
     "index_unavailable": "本安装中没有该框架的目录。",
+    "index.partial": "部分披露；未披露：{missing}",
+    "annex.notice": "声明",
     "rounding_note": (
         "合计数按未经舍入的数值计算后再舍入，各分项的显示值之和可能与合计的显示值略有差异。"
     ),

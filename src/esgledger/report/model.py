@@ -274,6 +274,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     #: on the cover when the figures were computed from data not all approved; else ""
     draft_note: str = ""
+    #: a notice on the cover, in every page's footer and in the annex (a demo's); else ""
+    notice: str = ""
 
     def figure_list(self) -> list[Figure]:
         """Figures in the order they were first printed."""

@@ -121,6 +121,28 @@ class Narrative(FigureRegistry):
         fid = self.change_figure(cur, prev)
         return MISSING if fid is None else self._token(fid)
 
+    def _trend(self, code: str, year: int | None = None, entity: str | None = None) -> str:
+        """The change on the year before in words: ``同比下降7.8%`` / ``down 7.8% year on year``."""
+        current_year = int(year if year is not None else self.data.period)
+        cur = self.datum(code, current_year, entity)
+        prev = self.datum(cur.code, current_year - 1, entity) if cur else None
+        if cur is None or prev is None or prev.value == 0:
+            return MISSING
+        pct = (cur.value - prev.value) / abs(prev.value) * 100
+        # the same one decimal as the tables' year-on-year column (format_change)
+        magnitude = f"{abs(pct):.1f}%"
+        ref = LineageRef(f"{cur.code}:yoy.size", cur.entity, cur.period, cur.run)
+        size = "同比变化幅度" if self.lang == "zh" else "size of the YoY change"
+        label = f"{self.name(cur.code, cur)} ({size})"
+        source = f"|({cur.period} − {prev.period}) / {prev.period}|"
+        fid = self.register(ref, abs(pct), "%", magnitude, label=label, source=source)
+        token = self._token(fid)
+        if round(pct, 1) == 0:
+            return "与上年持平" if self.lang == "zh" else "unchanged on the year before"
+        if self.lang == "zh":
+            return f"同比{'下降' if pct < 0 else '增长'}{token}"
+        return f"{'down' if pct < 0 else 'up'} {token} year on year"
+
     def _target(self, metric: str, entity: str | None = None, decimals: int | None = None) -> str:
         ent = entity or self.data.root
         for t in self.data.targets:
@@ -150,6 +172,7 @@ class Narrative(FigureRegistry):
             "has": self._has,
             "num": self._num,
             "change": self._change,
+            "trend": self._trend,
             "target": self._target,
             "entity": self._entity,
             "company": _plain(self.data.company_zh if self.lang == "zh" else self.data.company_en),

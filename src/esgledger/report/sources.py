@@ -201,6 +201,12 @@ def _add_targets(data: ReportData, targets_file: Path, years: Sequence[int], roo
             p = assess_targets([t], values, year=y)[0]
             history.append((y, p.actual))
         cur = assess_targets([t], values, year=data.period)[0]
+        stated = t.target_value
+        decimals = (
+            len(repr(float(stated)).split(".")[1].rstrip("0"))
+            if stated is not None and float(stated) != int(stated)
+            else None
+        )
         group = root if tuple(t.entities) == (root,) else "+".join(t.entities)
         data.targets.append(
             TargetStatus(
@@ -213,14 +219,50 @@ def _add_targets(data: ReportData, targets_file: Path, years: Sequence[int], roo
                 unit=cur.unit,
                 current_year=data.period,
                 current_value=cur.actual,
-                progress_pct=cur.progress_pct,
-                status=cur.status,
+                progress_pct=None if data.period <= t.baseline_year else cur.progress_pct,
+                status=reported_status(
+                    cur.status,
+                    data.period,
+                    t.baseline_year,
+                    t.target_year,
+                    cur.expected,
+                    cur.actual,
+                    str(cur.direction),
+                ),
+                target_decimals=decimals,
                 name_en=t.name_en,
                 name_zh=t.name_zh,
                 id=t.id,
                 history=tuple(history),
             )
         )
+
+
+def reported_status(
+    status: str,
+    year: int,
+    baseline_year: int,
+    target_year: int,
+    expected: float | None,
+    actual: float | None,
+    direction: str,
+) -> str:
+    """A target's status as a report prints it.
+
+    *Achieved* only once the target year's value is in; before that a target
+    met early is *on track* or *off track* against the straight path from the
+    baseline. In the baseline year itself there is no progress to judge yet.
+    """
+    if status == "no data":
+        return status
+    if year <= baseline_year < target_year:
+        return "baseline"
+    if year < target_year and status == "achieved":
+        if expected is None or actual is None:
+            return "on track"
+        ok = actual <= expected if direction == "decrease" else actual >= expected
+        return "on track" if ok else "off track"
+    return status
 
 
 def add_materiality(data: ReportData, result: MaterialityResult) -> None:
@@ -278,6 +320,10 @@ def _add_indexes(data: ReportData, definition: ReportDefinition | None) -> None:
         idx = indexes.build_index(fw, outline, available, period=str(data.period))
         data.index_titles[fw] = (idx.name_en, idx.name_zh)
         data.indexes[fw] = indexes.index_entries(idx)
+        data.index_notes[fw] = (
+            indexes.index_note(idx, data.company_en, data.period, "en"),
+            indexes.index_note(idx, data.company_zh, data.period, "zh"),
+        )
 
 
 def collect_from(

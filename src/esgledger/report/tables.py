@@ -150,18 +150,29 @@ class Tables(FigureRegistry):
         )
 
     def _target_cell(
-        self, t: TargetStatus, value: float | None, year: int, what: str, run: str, unit: str
+        self,
+        t: TargetStatus,
+        value: float | None,
+        year: int,
+        what: str,
+        run: str,
+        unit: str,
+        decimals: int | None = None,
     ) -> Cell:
         if value is None or value != value:  # None or NaN
             return Cell(MISSING, None, True)
         printed = (
-            format_value(value, unit, self.lang) if unit == "percent" else format_number(value)
+            format_value(value, unit, self.lang)
+            if unit == "percent"
+            else format_number(value, decimals)
         )
         ref = LineageRef(t.metric, t.entity, str(year), run)
         label = f"{self.target_name(t)} ({self.labels[what]})"
         return Cell(printed, self.register(ref, value, unit, printed, label=label), True)
 
     def targets(self, block: TargetsBlock) -> GridTable:
+        """Base year and value, target year and value, latest actual and status, in the
+        target's own unit; the target value with the precision the target states."""
         L = self.labels
         wanted = set(block.targets.metrics)
         rows: list[tuple[Cell, ...]] = []
@@ -169,51 +180,43 @@ class Tables(FigureRegistry):
             if wanted and t.metric not in wanted:
                 continue
             run = self.data.run_id or "calc"
-            progress = (
-                self._target_cell(
-                    t,
-                    t.progress_pct,
-                    t.current_year or self.data.period,
-                    "target.progress",
-                    f"target:{t.id}",
-                    "percent",
-                )
-                if t.progress_pct is not None
-                else Cell(MISSING, None, True)
-            )
+            latest = t.current_year or self.data.period
+            actual = self._target_cell(t, t.current_value, latest, "target.actual", run, t.unit)
             rows.append(
                 (
                     Cell(self.target_name(t), name=True),
                     Cell(unit_label(t.unit, self.lang)),
+                    Cell(str(t.baseline_year)),
                     self._target_cell(
                         t, t.baseline_value, t.baseline_year, "target.baseline", run, t.unit
                     ),
-                    self._target_cell(
-                        t, t.target_value, t.target_year, "target.goal", f"target:{t.id}", t.unit
-                    ),
+                    Cell(str(t.target_year)),
                     self._target_cell(
                         t,
-                        t.current_value,
-                        t.current_year or self.data.period,
-                        "target.actual",
-                        run,
+                        t.target_value,
+                        t.target_year,
+                        "target.goal",
+                        f"target:{t.id}",
                         t.unit,
+                        t.target_decimals,
                     ),
-                    progress,
+                    actual,
                     Cell(L.get(f"status.{t.status}", t.status)),
                 )
             )
         if not rows:
             self.warnings.append(f"[{self._section}] no targets to show")
+        latest_year = self.data.period
         header = tuple(
-            L[k]
+            f"{L[k]} ({latest_year})" if k == "target.latest" else L[k]
             for k in (
                 "target.name",
                 "unit",
+                "target.base_year",
                 "target.baseline",
+                "target.target_year",
                 "target.goal",
-                "target.actual",
-                "target.progress",
+                "target.latest",
                 "target.status",
             )
         )
@@ -330,6 +333,10 @@ class Tables(FigureRegistry):
             if missing:
                 self.warnings.append(f"[index {fw}] {e.code}: unknown section ids {missing}")
             omission = ""
+            lacking = e.missing_zh if self.lang == "zh" else e.missing_en
+            if section is not None and lacking:
+                sep = "；" if self.lang == "zh" else "; "
+                omission = self.labels["index.partial"].format(missing=sep.join(lacking))
             if section is None:
                 omission = omission_label(e.omission or "information unavailable", self.lang)
                 note = e.omission_note_zh if self.lang == "zh" else e.omission_note
@@ -345,5 +352,8 @@ class Tables(FigureRegistry):
                     group=e.group_zh if self.lang == "zh" else e.group_en,
                 )
             )
-        note = "" if entries else self.labels["index_unavailable"]
+        notes = self.data.index_notes.get(fw)
+        note = (notes[1] if self.lang == "zh" else notes[0]) if notes else ""
+        if not entries:
+            note = self.labels["index_unavailable"]
         return IndexTable(framework=fw, title=title, rows=tuple(rows), note=note)

@@ -494,7 +494,11 @@ class _Writer:
             cells = table.add_row().cells
             cells[0].text = r.code
             cells[1].text = r.title
-            cells[2].text = r.section_title if r.section else r.omission
+            cells[2].text = (
+                (f"{r.section_title}\n{r.omission}" if r.omission else r.section_title)
+                if r.section
+                else r.omission
+            )
         _layout(table, (14, 46, 40))
 
     def write(self) -> bytes:
@@ -507,6 +511,8 @@ class _Writer:
             self.doc.add_paragraph(rep.subtitle, style="Subtitle")
         if rep.draft_note:
             self.doc.add_paragraph().add_run(rep.draft_note).bold = True
+        if rep.notice:
+            self.doc.add_paragraph().add_run(rep.notice).bold = True
         colon = "：" if rep.lang == "zh" else ": "
         self.doc.add_paragraph(
             f"{rep.labels['report_date']}{colon}{format_date(rep.report_date, rep.lang)}"

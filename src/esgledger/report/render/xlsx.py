@@ -234,6 +234,7 @@ def render_xlsx_bytes(publication: Publication, lang: Lang) -> bytes:
         (report.label("annex.title"), report.title),
         (report.label("annex.company"), report.company),
         *([(report.label("annex.status"), report.draft_note)] if report.draft_note else []),
+        *([(report.label("annex.notice"), report.notice)] if report.notice else []),
         (report.label("annex.period"), report.period),
         (report.label("report_date"), format_date(report.report_date, lang)),
         (report.label("annex.figures"), len(report.figures)),
