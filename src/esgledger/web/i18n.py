@@ -329,3 +329,12 @@ def translate(lang: str, key: str, **fields: Any) -> str:
         return key
     text = pair[1] if lang == "zh" else pair[0]
     return text.format(**fields) if fields else text
+
+
+def _merge_area_catalogues() -> None:
+    from esgledger.web.i18n_assess import ASSESS_MESSAGES
+
+    MESSAGES.update(ASSESS_MESSAGES)
+
+
+_merge_area_catalogues()
