@@ -66,18 +66,18 @@ async def reports_queue(request: Request, ctx: CurrentContext) -> Any:
     data = await request.form()
     langs = [v for v in data.getlist("langs") if isinstance(v, str)]
     formats = [v for v in data.getlist("formats") if isinstance(v, str)]
-    period = data.get("period")
-    boundary = data.get("boundary")
-    form = {
-        "period": period if isinstance(period, str) else "",
+    raw_period = data.get("period")
+    raw_boundary = data.get("boundary")
+    period = raw_period if isinstance(raw_period, str) else ""
+    boundary = raw_boundary if isinstance(raw_boundary, str) else ""
+    form: dict[str, Any] = {
+        "period": period,
         "langs": set(langs),
         "formats": set(formats),
-        "boundary": boundary if isinstance(boundary, str) else "",
+        "boundary": boundary,
     }
     try:
-        job_id = report_jobs.queue_build(
-            ctx, form["period"], langs, formats, form["boundary"] or "operational"
-        )
+        job_id = report_jobs.queue_build(ctx, period, langs, formats, boundary or "operational")
     except EsgError as error:
         if error.http_status >= 500:
             raise
