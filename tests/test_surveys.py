@@ -72,3 +72,41 @@ def test_survey_answers_feed_the_materiality_run(world) -> None:
     result = assess.run_materiality(admin, 2025)
     first = next(t for t in result.topics if t.code == topics[0])
     assert first.responses == 2
+
+
+def test_questionnaire_pages_need_no_login_but_a_csrf_token(sqlite_url, tmp_path) -> None:
+    import re
+
+    from web_helpers import make_portal
+
+    portal = make_portal(sqlite_url, tmp_path, jobs_worker=False)
+    admin = Context(portal.ledger, Principal.local_admin())
+    groups = tmp_path / "g.csv"
+    groups.write_text("code,name_en,name_zh,weight\nstaff,Staff,员工,1\n", encoding="utf-8")
+    assess.import_materiality(admin, [groups], year=2025)
+    mgr = portal.client("manager")
+    assert mgr.get("/surveys?year=2025").status_code == 200
+    made = mgr.post(
+        "/surveys",
+        data={"year": "2025", "title": "S", "expires": "2099-01-01", "n:staff": "1"},
+    )
+    token = re.search(r"/s/([A-Za-z0-9_-]{30,})", made.text).group(1)
+    phone = portal.client()
+    for lang in ("en", "zh"):
+        html = phone.get(f"/s/{token}", headers={"Accept-Language": lang}).text
+        assert ("Submit" if lang == "en" else "提交") in html
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    topic = assessments.load_topics(portal.ledger)[0].code
+    assert phone.post(f"/s/{token}/answer", data={f"impact:{topic}": "4"}).status_code == 403
+    ok = phone.post(
+        f"/s/{token}/answer", data={f"impact:{topic}": "4"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert ok.json() == {"ok": True}
+    codes = [t.code for t in assessments.load_topics(portal.ledger)]
+    form = {f"{a}:{c}": "3" for c in codes for a in ("impact", "financial")}
+    done = phone.post(f"/s/{token}", data={**form, "action": "submit", "csrf_token": csrf})
+    assert done.status_code == 200 and "Thank you" in done.text
+    assert len(assessments.load_responses(portal.ledger, 2025)) == len(codes)
+    rates = mgr.get("/surveys/1").text
+    assert "100 %" in rates
+    portal.ledger.close()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from esgledger.web.pages import admin, campaigns, common, entry, home, reports, review
+from esgledger.web.pages import admin, campaigns, common, entry, home, reports, review, surveys
 
 __all__ = ["router"]
 
 common.install_globals()
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, campaigns, entry, review, admin, reports):
+for _module in (home, campaigns, entry, review, admin, reports, surveys):
     router.include_router(_module.router)
