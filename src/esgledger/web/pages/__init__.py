@@ -13,12 +13,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from esgledger.web.pages import admin, campaigns, common, entry, home, reports, review, surveys
+from esgledger.web.pages import (
+    admin,
+    campaigns,
+    common,
+    entry,
+    home,
+    reports,
+    review,
+    risks,
+    surveys,
+)
 
 __all__ = ["router"]
 
 common.install_globals()
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, campaigns, entry, review, admin, reports, surveys):
+for _module in (home, campaigns, entry, review, admin, reports, surveys, risks):
     router.include_router(_module.router)
