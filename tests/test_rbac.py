@@ -230,6 +230,7 @@ OPEN = {
     "identity.change_password": "the user's own password (checked against the old one)",
     "identity.revoke_token": "one's own tokens; others' need users.manage (tested below)",
     "demo.run_demo": "administrators only: tested in test_demo_build",
+    "surveys.survey_topics": "the questionnaire's own topic codes, shown to every respondent",
     "surveys.open_link": "no login: the unguessable link token authorises (test_surveys)",
     "surveys.save_answers": "no login: the respondent link token authorises (test_surveys)",
     "surveys.submit_answers": "no login: the respondent link token authorises (test_surveys)",

@@ -11,12 +11,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from esgledger.assess.materiality import MaterialityResult, Thresholds
+from esgledger.assess.risks import CATEGORIES, HORIZONS, RISK_COLUMNS
 from esgledger.errors import Hint, NotFoundError
 from esgledger.services.authz import authorize
 from esgledger.services.context import Context
 from esgledger.store import assessments as repo
 
 __all__ = [
+    "CATEGORIES",
+    "HORIZONS",
+    "RISK_COLUMNS",
     "climate_register",
     "heat_map_svg",
     "import_materiality",

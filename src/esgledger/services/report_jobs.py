@@ -33,6 +33,9 @@ from esgledger.store.jobs import JobRow
 from esgledger.store.ledger import Ledger
 
 __all__ = [
+    "BOUNDARIES",
+    "FORMATS",
+    "LANGS",
     "STALE_AFTER",
     "JobRow",
     "Worker",

@@ -42,6 +42,7 @@ __all__ = [
     "save_answers",
     "submit_answers",
     "survey_rates",
+    "survey_topics",
 ]
 
 POST_WINDOW = timedelta(minutes=10)
@@ -254,3 +255,8 @@ def submit_answers(
     )
     if not done:
         raise ConflictError("this questionnaire has already been answered; thank you")
+
+
+def survey_topics(ctx: Context) -> list[str]:
+    """The topic codes a questionnaire asks about (public: the survey's own questions)."""
+    return [t.code for t in assessments.load_topics(ctx.ledger)]

@@ -13,10 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from esgledger.calc.boundary import BOUNDARIES
 from esgledger.errors import EsgError
-from esgledger.report.definition import LANGS
-from esgledger.report.render import FORMATS
 from esgledger.services import report_jobs
 from esgledger.services.context import Context
 from esgledger.web.auth import CurrentContext
@@ -39,9 +36,9 @@ def _list_page(request: Request, ctx: Context, form: dict[str, Any], **extra: An
         "reports.html",
         {
             "form": form,
-            "langs": LANGS,
-            "formats": FORMATS,
-            "boundaries": BOUNDARIES,
+            "langs": report_jobs.LANGS,
+            "formats": report_jobs.FORMATS,
+            "boundaries": report_jobs.BOUNDARIES,
             "jobs": report_jobs.list_jobs(ctx),
             **extra,
         },

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from esgledger.assess.risks import CATEGORIES, HORIZONS, RISK_COLUMNS
 from esgledger.errors import EsgError
 from esgledger.services import assess
 from esgledger.services.context import Context
@@ -16,6 +15,7 @@ from esgledger.web.i18n import lang_of
 from esgledger.web.pages.common import page, problems_of, redirect
 
 router = APIRouter(include_in_schema=False)
+CATEGORIES, HORIZONS, RISK_COLUMNS = assess.CATEGORIES, assess.HORIZONS, assess.RISK_COLUMNS
 
 
 def _form_of(item: Any) -> dict[str, str]:

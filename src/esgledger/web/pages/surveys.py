@@ -15,10 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from esgledger.errors import EsgError
-from esgledger.services import surveys
+from esgledger.services import assess, surveys
 from esgledger.services.context import Context
 from esgledger.services.sessions import ANONYMOUS
-from esgledger.store import assessments
 from esgledger.web.auth import CurrentContext
 from esgledger.web.pages.common import page, problems_of, redirect
 
@@ -30,9 +29,9 @@ def _anon(request: Request) -> Context:
 
 
 @router.get("/surveys")
-def survey_list(request: Request, ctx: CurrentContext) -> Any:
-    year = ctx.now().year
-    groups = assessments.load_groups(ctx.ledger, year)
+def survey_list(request: Request, ctx: CurrentContext, year: int | None = None) -> Any:
+    year = year or ctx.now().year
+    groups = assess.questionnaire_data(ctx, year)[1]
     return page(
         request,
         ctx,
@@ -53,7 +52,7 @@ async def survey_create(request: Request, ctx: CurrentContext) -> Any:
     try:
         year = int(text("year") or "0")
         expires = date.fromisoformat(text("expires")) if text("expires") else date.min
-        groups = assessments.load_groups(ctx.ledger, year)
+        groups = assess.questionnaire_data(ctx, year)[1]
         counts = {g.code: int(text(f"n:{g.code}") or "0") for g in groups}
         shared = [g.code for g in groups if text(f"shared:{g.code}")]
         made = surveys.create_survey(ctx, year, text("title"), expires, counts, shared)
@@ -106,7 +105,7 @@ def questionnaire(request: Request, token: str) -> Any:
 async def questionnaire_post(request: Request, token: str) -> Any:
     anon = _anon(request)
     data = await request.form()
-    codes = [t.code for t in assessments.load_topics(anon.ledger)]
+    codes = surveys.survey_topics(anon)
     answers = _answers(data, codes)
     try:
         if data.get("action") == "submit":
@@ -131,6 +130,6 @@ async def questionnaire_post(request: Request, token: str) -> Any:
 async def questionnaire_answer(request: Request, token: str) -> Any:
     anon = _anon(request)
     data = await request.form()
-    codes = [t.code for t in assessments.load_topics(anon.ledger)]
+    codes = surveys.survey_topics(anon)
     surveys.save_answers(anon, token, _answers(data, codes))
     return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
