@@ -130,6 +130,18 @@ def test_stakeholder_answers_on_a_phone_and_it_reaches_the_assessment(site) -> N
     _shot(page, "survey-rates-en")
     result = assess.run_materiality(admin, 2025)
     assert result.topics[0].responses == 2 and result.topics[0].impact == 4
+    # the climate register: add an item, see it on the heat map
+    page.goto(base + "/risks")
+    page.fill("#code", "R1")
+    page.fill("#title_en", "Flood at plant A")
+    page.fill("#description_en", "River flooding stops production")
+    page.check("#h-short")
+    page.fill("#likelihood", "4")
+    page.fill("#magnitude", "5")
+    page.click("#save-item")
+    page.wait_for_selector("#heatmap")
+    assert page.evaluate("document.getElementById('heatmap').naturalWidth") > 0
+    _shot(page, "risks-en")
     ctx.close()
 
 
