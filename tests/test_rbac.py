@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,10 @@ from esgledger.services import (
     identity,
     observations,
     quality,
+    report_jobs,
     reports,
     results,
+    surveys,
     targets,
     workflow,
 )
@@ -195,6 +198,29 @@ GROUP_CASES: list[tuple[str, frozenset[str], Callable[[Context, Path], object]]]
         lambda c, t: reports.build_report(c, 2024, ["en"], ["no-such-format"], t / "out"),
     ),
     (
+        "report_jobs.queue_build",
+        frozenset({"report.build"}),
+        lambda c, t: report_jobs.queue_build(c, "not-a-year", ["en"], ["pdf"]),
+    ),
+    ("report_jobs.list_jobs", frozenset({"results.read"}), lambda c, t: report_jobs.list_jobs(c)),
+    ("report_jobs.get_job", frozenset({"results.read"}), lambda c, t: report_jobs.get_job(c, 999)),
+    (
+        "report_jobs.job_file",
+        frozenset({"results.read"}),
+        lambda c, t: report_jobs.job_file(c, 999, "x.pdf", t),
+    ),
+    (
+        "surveys.create_survey",
+        frozenset({"assess.manage"}),
+        lambda c, t: surveys.create_survey(c, 1999, "", date(2000, 1, 1), {}),
+    ),
+    ("surveys.list_surveys", frozenset({"assess.manage"}), lambda c, t: surveys.list_surveys(c)),
+    (
+        "surveys.survey_rates",
+        frozenset({"assess.manage"}),
+        lambda c, t: surveys.survey_rates(c, 999),
+    ),
+    (
         "workflow.unlock (group)",
         frozenset({"period.unlock"}),
         lambda c, t: workflow.unlock(c, None, "2024", "why"),
@@ -220,6 +246,10 @@ OPEN = {
     "demo.run_demo": "administrators only: tested in test_demo_build",
     "findings.acknowledge_in_scope": "quality.ack on the finding's entity: test_results_portal",
     "findings.targets_in_scope": "filters targets by results.read: test_results_portal",
+    "surveys.survey_topics": "the questionnaire's own topic codes, shown to every respondent",
+    "surveys.open_link": "no login: the unguessable link token authorises (test_surveys)",
+    "surveys.save_answers": "no login: the respondent link token authorises (test_surveys)",
+    "surveys.submit_answers": "no login: the respondent link token authorises (test_surveys)",
 }
 _MODULES = (
     "audit",
@@ -237,6 +267,8 @@ _MODULES = (
     "coverage",
     "results",
     "findings",
+    "report_jobs",
+    "surveys",
 )
 #: Actions an auditor may do everywhere (they read every entity).
 _GLOBAL_READS = frozenset({"data.read", "audit.read", "results.read", "quality.read"})

@@ -49,6 +49,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDenied",
     "Problem",
+    "RateLimited",
     "ReportError",
     "StaleVersionError",
     "StorageError",
@@ -230,6 +231,13 @@ class StaleVersionError(ConflictError):
     ) -> None:
         super().__init__(message, hint=hint)
         self.current = current
+
+
+class RateLimited(ConflictError):
+    """Too many requests on one key in a short time (429); try again later."""
+
+    http_status = 429
+    title = "Too many requests"
 
 
 class PermissionDenied(EsgError):

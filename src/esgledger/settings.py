@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     upload_limit_mb: int = Field(default=20, ge=1, le=2048)
     #: how long a sign-in lasts, in hours
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    #: run a report-build worker inside each server process (off: ``esgledger jobs work``)
+    jobs_worker: bool = True
 
     def host_list(self) -> list[str]:
         """``allowed_hosts`` as a list (empty entries dropped)."""

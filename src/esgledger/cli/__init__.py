@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "esgledger.cli.users",
     "esgledger.cli.energy",
     "esgledger.cli.outbox",
+    "esgledger.cli.jobs",
     "esgledger.cli.serve",
 )
 _registered = False

@@ -63,6 +63,7 @@ __all__ = [
     "materiality_result",
     "materiality_years",
     "run_materiality",
+    "save_climate_item",
 ]
 
 DEMO_YEARS = (2023, 2024)
@@ -644,3 +645,29 @@ def load_demo(ledger: Ledger, *, actor: str = "demo") -> MaterialityResult:
     import_register(ledger, [files["demo_risks.csv"], files["demo_horizons.csv"]], actor=actor)
     assert result is not None
     return materiality_result(ledger, result.year)
+
+
+def save_climate_item(ledger: Ledger, item: ClimateItem, *, actor: str) -> bool:
+    """Add ``item`` to the register or replace the item of the same code; True if new."""
+    check_actor(actor)
+    t = climate_items
+    with ledger.transaction() as conn:
+        ledger.ensure_user(conn, actor)
+        old = conn.execute(select(t.c.position).where(t.c.code == item.code)).scalar()
+        if old is None:
+            last = conn.execute(select(func.max(t.c.position))).scalar()
+            position = int(last or 0) + 1
+        else:
+            position = int(old)
+            conn.execute(delete(t).where(t.c.code == item.code))
+        row = _item_row(item, position)
+        check_widths(t, [row], file="form", key="code")
+        conn.execute(t.insert(), [row])
+        ledger.append_audit(
+            conn,
+            actor=actor,
+            action="risks.add" if old is None else "risks.edit",
+            ref=f"climate_item:{item.code}",
+            payload=item.as_dict(),
+        )
+    return old is None

@@ -51,9 +51,17 @@ def create_app(settings: Settings | None = None, *, ledger: Any = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.jobs_worker:
+            from esgledger.services.report_jobs import Worker
+
+            worker = Worker(opened, settings.data_dir)
+            worker.start()
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
             if owned:
                 opened.close()
 

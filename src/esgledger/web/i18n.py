@@ -409,10 +409,13 @@ def translate(lang: str, key: str, **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
-def _merge_results_messages() -> None:
+def _merge_area_catalogues() -> None:
+    """The portal areas keep their own catalogues; one dictionary serves them all."""
+    from esgledger.web.i18n_assess import ASSESS_MESSAGES
     from esgledger.web.messages_results import MESSAGES as results_messages
 
     MESSAGES.update(results_messages)
+    MESSAGES.update(ASSESS_MESSAGES)
 
 
-_merge_results_messages()
+_merge_area_catalogues()

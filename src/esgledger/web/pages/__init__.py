@@ -13,12 +13,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from esgledger.web.pages import admin, campaigns, common, energy, entry, home, results, review
+from esgledger.web.pages import (
+    admin,
+    campaigns,
+    common,
+    energy,
+    entry,
+    home,
+    reports,
+    results,
+    review,
+    risks,
+    surveys,
+)
 
 __all__ = ["router"]
 
 common.install_globals()
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, campaigns, entry, review, admin, results, energy):
+for _module in (home, campaigns, entry, review, admin, results, energy, reports, surveys, risks):
     router.include_router(_module.router)

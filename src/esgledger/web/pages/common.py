@@ -202,6 +202,11 @@ def _nav_items(context: Any) -> list[tuple[str, str]]:
         items.append(("users", "/admin/users"))
     if can(p, "campaigns.manage"):
         items.append(("outbox", "/admin/outbox"))
+    if can(p, "report.build"):
+        items.append(("reports", "/reports"))
+    if can(p, "assess.manage"):
+        items.append(("surveys", "/surveys"))
+        items.append(("risks", "/risks"))
     return items
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_provenance"
-down_revision = "0010_energy_outbox"
+down_revision = "0012_jobs_survey"
 branch_labels = None
 depends_on = None
 
