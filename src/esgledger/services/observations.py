@@ -124,11 +124,22 @@ def _new_parent(batch: ImportBatch, code: str) -> str | None:
 
 
 def import_batch(
-    ctx: Context, batch: ImportBatch, *, dry_run: bool = False, reason: str | None = None
+    ctx: Context,
+    batch: ImportBatch,
+    *,
+    dry_run: bool = False,
+    reason: str | None = None,
+    expected_versions: Mapping[tuple[str, str, str], int] | None = None,
 ) -> ImportResult:
     """Write a validated batch (all or nothing) after checking the user's scope."""
     _authorize_batch(ctx, batch)
-    result = ctx.ledger.import_batch(batch, actor=ctx.actor, reason=reason, dry_run=dry_run)
+    result = ctx.ledger.import_batch(
+        batch,
+        actor=ctx.actor,
+        reason=reason,
+        dry_run=dry_run,
+        expected_versions=expected_versions,
+    )
     if batch.entities and not dry_run:
         ctx.forget_entities()
     if not result.warnings and batch.warnings:
@@ -179,6 +190,7 @@ def enter_values(
     *,
     dry_run: bool = False,
     reason: str | None = None,
+    expected_versions: Mapping[tuple[str, str, str], int] | None = None,
 ) -> ImportResult:
     """Enter single values as a form or an API sends them, validated like an import.
 
@@ -225,7 +237,9 @@ def enter_values(
         warnings=tuple(_form_problem(w) for w in warnings),
         files=(REQUEST,),
     )
-    return import_batch(ctx, batch, dry_run=dry_run, reason=reason)
+    return import_batch(
+        ctx, batch, dry_run=dry_run, reason=reason, expected_versions=expected_versions
+    )
 
 
 class _Scoped:
