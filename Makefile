@@ -7,7 +7,7 @@ DEBS := fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuz
 OUT ?= out/demo
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck pytest system-deps venv bench bench-smoke clean
+.PHONY: demo test lint typecheck pytest system-deps venv bench bench-smoke clean audit audit-offline schemathesis-long bench-deadline
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,8 +33,8 @@ demo: system-deps $(STAMP)
 	@echo "(sign in as a demo user listed above; those passwords are DEMO CREDENTIALS only)"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -42,7 +42,24 @@ typecheck: $(STAMP)
 pytest: system-deps $(STAMP)
 	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
 
-test: lint typecheck bench-smoke pytest
+test: lint typecheck bench-smoke audit-offline pytest
+
+# Dependency audit (docs/security.md): `audit` fails unless every installed package was
+# checked and none has a known vulnerability; `audit-offline` (CI) also fails on a known
+# vulnerability but only warns when the vulnerability service cannot be reached.
+audit: $(STAMP)
+	$(BIN)/python tools/audit.py
+
+audit-offline: $(STAMP)
+	$(BIN)/python tools/audit.py --offline
+
+# schemathesis per role against a running server, many examples per operation (minutes).
+schemathesis-long: $(STAMP)
+	ESGLEDGER_SCHEMATHESIS_EXAMPLES=60 $(BIN)/pytest -n 0 -q tests/test_web_scope_fuzz.py
+
+# The deadline day (docs/reliability.md, Load): 500 submitters, 20 reviewers, 10 minutes.
+bench-deadline: system-deps $(STAMP)
+	ESGLEDGER_TEST_PG_URL=$(PG_URL) $(BIN)/python bench/bench_deadline.py
 
 # Every bench/ script in its small smoke mode (seconds each), so a benchmark that no
 # longer runs fails `make test`.

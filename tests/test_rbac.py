@@ -51,6 +51,11 @@ Call = Callable[[Context, str, Path], object]
 #: Use cases on one entity: (name, action, call(ctx, entity, tmp)).
 ENTITY_CASES: list[tuple[str, str, Call]] = [
     (
+        "calc.compute_subtree",
+        "calc.compute",
+        lambda c, e, t: calc.compute_subtree(c, e),
+    ),
+    (
         "observations.list_observations",
         "data.read",
         lambda c, e, t: observations.list_observations(c, entity=e),

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "esgledger@localhost"
     smtp_starttls: bool = False
+    #: seconds between the portal's outbox rounds when SMTP is configured (0: no background sender)
+    outbox_interval_s: float = Field(default=60, ge=0)
     #: a user without an e-mail address of their own gets ``username@mail_domain``
     mail_domain: str = ""
     #: the portal's address, for links in e-mails

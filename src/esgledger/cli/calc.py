@@ -104,25 +104,41 @@ def compute_cmd(
     boundary: BoundaryOpt = "operational",
     gwp: GwpOpt = "AR6",
     steam_method: SteamOpt = "enthalpy",
+    entity: Annotated[
+        str | None,
+        typer.Option(
+            "--entity",
+            "-e",
+            metavar="CODE",
+            help="Compute only this entity and its subtree, without storing the run.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Compute energy, GHG and intensities over the ledger and store the run.
 
     Results are annual: energy in tce and GJ, emissions in tCO2e (Scope 1, 2
     location- and market-based, 3), intensities in kgce/tREO and tCO2e/tREO.
+    With --entity, one subtree is computed and nothing is stored (run 0).
     """
-    from esgledger.services.calc import compute_run
+    from esgledger.services.calc import compute_run, compute_subtree
 
     b = _boundary(boundary)
     years = sorted({_year(p) for p in period}) if period else None
     with open_context() as ctx, err_console.status("computing ...", spinner="dots"):
-        run_id, result = compute_run(
-            ctx,
-            periods=years,
-            boundary=b,
-            gwp=gwp,
-            steam_method=steam_method,
-        )
+        if entity is not None:
+            run_id = 0
+            result = compute_subtree(
+                ctx, entity, periods=years, boundary=b, gwp=gwp, steam_method=steam_method
+            )
+        else:
+            run_id, result = compute_run(
+                ctx,
+                periods=years,
+                boundary=b,
+                gwp=gwp,
+                steam_method=steam_method,
+            )
     roots = sorted(c for c, e in result.tree.entities.items() if not e.parent)
     if as_json:
         emit_json(

@@ -147,4 +147,4 @@ def visible_entities(ctx: Context, action: str, codes: Iterable[str]) -> list[st
 def _parents(ctx: Context) -> dict[str, str | None]:
     if ctx.principal.is_local_admin:
         return {}
-    return {e.code: e.parent for e in ctx.ledger.entities()}
+    return {e.code: e.parent for e in ctx.entities()}

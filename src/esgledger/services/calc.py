@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 
 from esgledger.calc.boundary import Boundary
 from esgledger.calc.engine import compute
 from esgledger.calc.result import RunResult
 from esgledger.catalog.factors import FactorSet, load_factors
-from esgledger.errors import NotFoundError
+from esgledger.errors import NotFoundError, PermissionDenied
 from esgledger.model import STATUSES
-from esgledger.services.authz import authorize
+from esgledger.services.authz import authorize, covers
 from esgledger.services.context import Context
 from esgledger.store import Ledger
 from esgledger.store.runs import factor_overrides, save_run
@@ -26,6 +27,7 @@ __all__ = [
     "check_years",
     "compute_ledger",
     "compute_run",
+    "compute_subtree",
     "ledger_factors",
     "run_and_store",
     "status_counts",
@@ -119,9 +121,21 @@ def compute_run(
 ) -> tuple[int, RunResult]:
     """The ``compute`` use case: compute the whole group and store the run (``calc.compute``).
 
-    Years without observations are refused before anything is computed.
+    Years without observations are refused before anything is computed. A
+    manager of one subsidiary may not store a group run; the error points to
+    :func:`compute_subtree`.
     """
-    authorize(ctx, "calc.compute")
+    try:
+        authorize(ctx, "calc.compute")
+    except PermissionDenied as exc:
+        mine = [m.entity for m in ctx.principal.memberships if m.role in ("manager", "admin")]
+        if mine:
+            raise PermissionDenied(
+                exc.message,
+                hint=f"compute your own entities without storing: esgledger compute "
+                f"--entity {mine[0]}",
+            ) from None
+        raise
     check_years(ctx.ledger, periods)
     return run_and_store(
         ctx.ledger,
@@ -131,3 +145,49 @@ def compute_run(
         gwp=gwp,
         steam_method=steam_method,
     )
+
+
+def compute_subtree(
+    ctx: Context,
+    entity: str,
+    *,
+    periods: Collection[int] | None = None,
+    boundary: Boundary = "operational",
+    gwp: str = "AR6",
+    steam_method: str = "enthalpy",
+) -> RunResult:
+    """Compute ``entity`` and its subtree as if it were the group; nothing is stored.
+
+    ``calc.compute`` on ``entity`` is enough, so a manager of one subsidiary
+    can check their own figures before the group computes. The run is not
+    stored: stored runs are the group's record that reports and ``explain``
+    read, and a subtree run would stand beside them with different totals.
+    """
+    authorize(ctx, "calc.compute", entity)
+    check_years(ctx.ledger, periods)
+    every = ctx.entities()
+    parents = {e.code: e.parent for e in every}
+    codes = {e.code for e in every if covers(entity, e.code, parents)}
+    entities = [
+        replace(e, parent=None) if e.code == entity else e for e in every if e.code in codes
+    ]
+    if periods is not None and len(periods) == 1:
+        rows = ctx.ledger.observations(year=next(iter(periods)))
+    else:
+        rows = ctx.ledger.observations()
+    observations = [o for o in rows if o.entity in codes]
+    result = compute(
+        entities,
+        observations,
+        ledger_factors(ctx.ledger),
+        periods=periods,
+        boundary=boundary,
+        gwp=gwp,
+        steam_method=steam_method,
+    )
+    years = None if periods is None else {int(p) for p in periods}
+    result.options["statuses"] = status_counts(
+        o.status for o in observations if years is None or int(o.period[:4]) in years
+    )
+    result.options["subtree"] = entity
+    return result

@@ -208,7 +208,7 @@ def open_campaign(
             )
     if not assignments:
         problems.append(Problem("form", None, "entities", "", "at least one entity", "entities"))
-    known = {e.code for e in ctx.ledger.entities()}
+    known = {e.code for e in ctx.entities()}
     seen: set[str] = set()
     rows: list[tuple[str, str, str, date]] = []
     for i, a in enumerate(assignments):
@@ -287,7 +287,7 @@ def _visible(ctx: Context, c: Campaign) -> bool:
 
 
 def _parents(ctx: Context) -> dict[str, str | None]:
-    return {e.code: e.parent for e in ctx.ledger.entities()}
+    return {e.code: e.parent for e in ctx.entities()}
 
 
 def list_campaigns(ctx: Context) -> list[Campaign]:
@@ -346,7 +346,7 @@ def _progress(ctx: Context, c: Campaign, a: Assignment, today: date) -> EntityPr
     obs = ctx.ledger.observations(entity=a.entity, year=int(c.period))
     statuses: Counter[str] = Counter(o.status for o in obs if (o.period, o.indicator) in keys)
     rejected = len(set(rejected_keys(ctx, a.entity, c.period)) & keys)
-    ent = {e.code: e for e in ctx.ledger.entities()}.get(a.entity)
+    ent = {e.code: e for e in ctx.entities()}.get(a.entity)
     done = statuses.get("approved", 0) + statuses.get("reviewed", 0) + statuses.get("submitted", 0)
     return EntityProgress(
         entity=a.entity,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from esgledger.model import Entity
     from esgledger.store.ledger import Ledger
 
 __all__ = [
@@ -77,11 +78,18 @@ def system_clock() -> datetime:
 
 @dataclass
 class Context:
-    """The ledger, who acts, and the clock (injectable for tests)."""
+    """The ledger, who acts, and the clock (injectable for tests).
+
+    A context lives for one request (or one CLI command): it reads the entity
+    tree once (:meth:`entities`) and keeps it, so that the many authorization
+    checks of one request cost one query. A service that changes entities
+    calls :meth:`forget_entities`.
+    """
 
     ledger: Ledger
     principal: Principal
     clock: Callable[[], datetime] = field(default=system_clock)
+    _entities: list[Entity] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def actor(self) -> str:
@@ -90,3 +98,13 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def entities(self) -> list[Entity]:
+        """The ledger's entities, read once per context (a copy of the cached list)."""
+        if self._entities is None:
+            self._entities = self.ledger.entities()
+        return list(self._entities)
+
+    def forget_entities(self) -> None:
+        """Drop the cached entity tree (after a service added or changed entities)."""
+        self._entities = None

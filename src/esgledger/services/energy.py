@@ -82,7 +82,7 @@ def _meters(ctx: Context, entity: str | None) -> dict[str, Meter]:
         found = repo.load_meters(conn)
     if entity is None:
         return found
-    if entity not in {e.code for e in ctx.ledger.entities()}:
+    if entity not in {e.code for e in ctx.entities()}:
         raise NotFoundError(f"no entity {entity!r}", hint="list them with: esgledger entities")
     return {c: m for c, m in found.items() if m.entity == entity}
 

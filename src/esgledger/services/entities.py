@@ -12,7 +12,7 @@ __all__ = ["entity_codes", "get_entity", "list_entities"]
 
 def list_entities(ctx: Context) -> list[Entity]:
     """The entities the user may read, ordered by code."""
-    every = ctx.ledger.entities()
+    every = ctx.entities()
     mine = set(visible_entities(ctx, "data.read", [e.code for e in every]))
     return [e for e in every if e.code in mine]
 
@@ -24,7 +24,7 @@ def entity_codes(ctx: Context) -> list[str]:
 def get_entity(ctx: Context, code: str) -> Entity:
     """One entity (:class:`NotFoundError` if unknown or outside the user's scope)."""
     authorize(ctx, "data.read", code)
-    for e in ctx.ledger.entities():
+    for e in ctx.entities():
         if e.code == code:
             return e
     raise NotFoundError(f"unknown entity {code!r}", hint=UNKNOWN_ENTITY_HINT)

@@ -216,7 +216,7 @@ def _check(
 ) -> tuple[list[Observation], list[Problem]]:
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    entities = {e.code: e for e in ctx.ledger.entities()}
+    entities = {e.code: e for e in ctx.entities()}
     checker = ObservationChecker(entities, problems, warnings)
     rows = [
         (i, [entity, v.period, v.indicator, v.value, v.unit, v.source, v.comment])

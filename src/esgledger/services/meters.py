@@ -56,7 +56,7 @@ def _save(
 
 def add_meter(ctx: Context, cells: Mapping[str, str]) -> Meter:
     """Register (or change) one meter from field values named as the file columns."""
-    entities = [e.code for e in ctx.ledger.entities()]
+    entities = [e.code for e in ctx.entities()]
     meters, problems = check_meter_rows(
         [(1, cells)], file="meter", entities=entities, carriers=carriers()
     )
@@ -106,7 +106,7 @@ def import_meters(ctx: Context, path: str | Path) -> tuple[int, int, int]:
     if not p.is_file() or p.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError([Problem(str(p), None, None, None, "an existing .csv or .xlsx file")])
     rows = list(_file_rows(p))
-    entities = [e.code for e in ctx.ledger.entities()]
+    entities = [e.code for e in ctx.entities()]
     meters, problems = check_meter_rows(rows, file=p.name, entities=entities, carriers=carriers())
     if problems:
         raise InputError(problems, what="meter file", hint="columns: " + ",".join(COLUMNS))
@@ -124,7 +124,7 @@ def list_meters(ctx: Context, entity: str | None = None) -> list[Meter]:
         found = list(repo.load_meters(conn).values())
     if entity is not None:
         found = [m for m in found if m.entity == entity]
-        if not found and entity not in {e.code for e in ctx.ledger.entities()}:
+        if not found and entity not in {e.code for e in ctx.entities()}:
             raise NotFoundError(f"no entity {entity!r}")
     allowed = set(visible_entities(ctx, "data.read", {m.entity for m in found}))
     return [m for m in found if m.entity in allowed]

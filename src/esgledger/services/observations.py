@@ -69,7 +69,7 @@ def check_filters(
         )
     if entity is not None:
         authorize(ctx, "data.read", entity)
-        if entity not in {e.code for e in ctx.ledger.entities()}:
+        if entity not in {e.code for e in ctx.entities()}:
             raise NotFoundError(
                 f"unknown entity {entity!r}",
                 hint=UNKNOWN_ENTITY_HINT,
@@ -103,7 +103,7 @@ def list_observations(
 
 def _authorize_batch(ctx: Context, batch: ImportBatch) -> None:
     """Every entity a batch writes values for, and every entity it adds or changes."""
-    known = {e.code: e for e in ctx.ledger.entities()}
+    known = {e.code: e for e in ctx.entities()}
     for e in batch.entities:
         old = known.get(e.code)
         if old == e:
@@ -124,11 +124,24 @@ def _new_parent(batch: ImportBatch, code: str) -> str | None:
 
 
 def import_batch(
-    ctx: Context, batch: ImportBatch, *, dry_run: bool = False, reason: str | None = None
+    ctx: Context,
+    batch: ImportBatch,
+    *,
+    dry_run: bool = False,
+    reason: str | None = None,
+    expected_versions: Mapping[tuple[str, str, str], int] | None = None,
 ) -> ImportResult:
     """Write a validated batch (all or nothing) after checking the user's scope."""
     _authorize_batch(ctx, batch)
-    result = ctx.ledger.import_batch(batch, actor=ctx.actor, reason=reason, dry_run=dry_run)
+    result = ctx.ledger.import_batch(
+        batch,
+        actor=ctx.actor,
+        reason=reason,
+        dry_run=dry_run,
+        expected_versions=expected_versions,
+    )
+    if batch.entities and not dry_run:
+        ctx.forget_entities()
     if not result.warnings and batch.warnings:
         result = replace(result, warnings=batch.warnings)
     return result
@@ -151,9 +164,7 @@ def import_files(
     """
     from esgledger.services.calc import ledger_factors  # fuels given in energy units need NCVs
 
-    batch = read_files(
-        paths, ctx.ledger.entities(), progress=progress, factors=ledger_factors(ctx.ledger)
-    )
+    batch = read_files(paths, ctx.entities(), progress=progress, factors=ledger_factors(ctx.ledger))
     return import_batch(ctx, batch, dry_run=dry_run, reason=reason)
 
 
@@ -179,6 +190,7 @@ def enter_values(
     *,
     dry_run: bool = False,
     reason: str | None = None,
+    expected_versions: Mapping[tuple[str, str, str], int] | None = None,
 ) -> ImportResult:
     """Enter single values as a form or an API sends them, validated like an import.
 
@@ -212,7 +224,7 @@ def enter_values(
         rows.append((i, [_text(item, name) for name in OBSERVATION_COLUMNS]))
     if problems:
         raise InputError(problems, what=REQUEST)
-    entities: dict[str, Entity] = {e.code: e for e in ctx.ledger.entities()}
+    entities: dict[str, Entity] = {e.code: e for e in ctx.entities()}
     warnings: list[Problem] = []
     checker = ObservationChecker(entities, problems, warnings)
     index = {name: k for k, name in enumerate(OBSERVATION_COLUMNS)}
@@ -225,7 +237,9 @@ def enter_values(
         warnings=tuple(_form_problem(w) for w in warnings),
         files=(REQUEST,),
     )
-    return import_batch(ctx, batch, dry_run=dry_run, reason=reason)
+    return import_batch(
+        ctx, batch, dry_run=dry_run, reason=reason, expected_versions=expected_versions
+    )
 
 
 class _Scoped:
@@ -235,7 +249,7 @@ class _Scoped:
         self._ctx = ctx
 
     def entities(self) -> list[Entity]:
-        every = self._ctx.ledger.entities()
+        every = self._ctx.entities()
         mine = set(visible_entities(self._ctx, "data.read", [e.code for e in every]))
         return [e for e in every if e.code in mine]
 

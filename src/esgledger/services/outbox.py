@@ -1,42 +1,58 @@
 """Notices through one outbox: due-date reminders, rejection notices, a daily digest, energy alerts.
 
 Messages are queued in the ledger (idempotently: each has a ``dedupe`` key, so
-running the reminder job twice a day queues nothing new) and delivered by
-:func:`send_pending` over SMTP when a host is configured
-(``ESGLEDGER_SMTP_HOST``). Each message is bilingual (Chinese, then English).
+running the reminder job twice a day queues nothing new) and delivered over SMTP
+when a host is configured (``ESGLEDGER_SMTP_HOST``): by :func:`sender_loop`,
+which every portal worker runs in the background, or by :func:`send_pending`
+(``esgledger outbox send``). Senders claim messages before sending them.
+Each message is bilingual (Chinese, then English).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from esgledger.errors import ConfigError, EsgError
 from esgledger.services import identity
 from esgledger.services.authz import ROLE_ACTIONS, authorize, covers
 from esgledger.services.campaigns import my_tasks, progress
-from esgledger.services.context import Context
+from esgledger.services.context import Context, system_clock
 from esgledger.settings import Settings, load_settings
 from esgledger.store import campaigns as campaign_repo
 from esgledger.store import identity as identity_repo
 from esgledger.store import outbox as repo
 from esgledger.store.outbox import Message
 
+if TYPE_CHECKING:
+    from esgledger.store import Ledger
+
 __all__ = [
+    "CLAIM_LEASE",
     "Message",
     "SendReport",
     "address_of",
     "alert_notices",
+    "deliver",
     "list_outbox",
     "notify_rejection",
     "queue_digests",
     "queue_reminders",
     "send_pending",
+    "sender_loop",
 ]
+
+log = logging.getLogger("esgledger.outbox")
+
+#: how long a sender's claim on a message holds before another sender may take it
+CLAIM_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -239,7 +255,9 @@ def list_outbox(ctx: Context, *, limit: int = 200) -> list[Message]:
         return repo.list_messages(conn, limit=limit)
 
 
-def send_pending(ctx: Context, *, settings: Settings | None = None, limit: int = 100) -> SendReport:
+def send_pending(
+    ctx: Context, *, settings: Settings | None = None, limit: int = 100, worker: str = ""
+) -> SendReport:
     """Deliver queued messages over SMTP; a failure is recorded and retried next time."""
     authorize(ctx, "campaigns.manage")
     cfg = settings or load_settings()
@@ -248,12 +266,30 @@ def send_pending(ctx: Context, *, settings: Settings | None = None, limit: int =
             "no SMTP server is configured, so the outbox cannot be sent",
             hint="set ESGLEDGER_SMTP_HOST (and ESGLEDGER_SMTP_PORT) to your mail relay",
         )
-    with ctx.ledger.read() as conn:
-        batch = repo.pending(conn, limit=limit)
+    return deliver(ctx.ledger, cfg, worker=worker or f"cli-{os.getpid()}", clock=ctx.clock)
+
+
+def deliver(
+    ledger: Ledger,
+    cfg: Settings,
+    *,
+    worker: str,
+    clock: Callable[[], datetime] = system_clock,
+    limit: int = 100,
+) -> SendReport:
+    """Claim a batch of unsent messages for ``worker`` and send them (the system's own job).
+
+    The claim (:func:`esgledger.store.outbox.claim`) keeps several portal
+    workers, or a worker and ``esgledger outbox send``, from sending a message
+    twice. An unreachable server leaves the claims to expire (``CLAIM_LEASE``)
+    and raises :class:`ConfigError`.
+    """
+    with ledger.transaction() as conn:
+        batch = repo.claim(conn, worker=worker, now=clock(), lease=CLAIM_LEASE, limit=limit)
     sent = failed = 0
     if batch:
         try:
-            smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=20)
+            smtp = smtplib.SMTP(cfg.smtp_host or "", cfg.smtp_port, timeout=20)
         except OSError as exc:
             raise ConfigError(
                 f"cannot reach the SMTP server {cfg.smtp_host}:{cfg.smtp_port}: {exc}"
@@ -277,13 +313,32 @@ def send_pending(ctx: Context, *, settings: Settings | None = None, limit: int =
                         smtp.send_message(email)
                     except (smtplib.SMTPException, OSError) as exc:
                         error = str(exc) or type(exc).__name__
-                with ctx.ledger.transaction() as conn:
+                with ledger.transaction() as conn:
                     if error:
                         repo.mark_failed(conn, msg.id, error)
                         failed += 1
                     else:
-                        repo.mark_sent(conn, msg.id, ctx.now())
+                        repo.mark_sent(conn, msg.id, clock())
                         sent += 1
-    with ctx.ledger.read() as conn:
+    with ledger.read() as conn:
         left = len(repo.pending(conn, limit=10_000))
     return SendReport(sent, failed, left)
+
+
+async def sender_loop(ledger: Ledger, cfg: Settings, *, worker: str) -> None:
+    """Send the outbox every ``cfg.outbox_interval_s`` seconds until cancelled.
+
+    The portal starts one per worker process in its lifespan when SMTP is
+    configured; the claims make several of them safe. A failing round (the
+    server is down) is logged without personal data and retried next round.
+    """
+    while True:
+        try:
+            report = await asyncio.to_thread(deliver, ledger, cfg, worker=worker)
+            if report.sent or report.failed:
+                log.info("outbox: sent %d, failed %d", report.sent, report.failed)
+        except EsgError as exc:
+            log.warning("outbox: %s", exc.message)
+        except Exception as exc:  # the loop must outlive any one round
+            log.warning("outbox round failed: %s", type(exc).__name__)
+        await asyncio.sleep(cfg.outbox_interval_s)

@@ -60,7 +60,14 @@ def update_value(
             current=str(current.version),
         )
     item = {"entity": entity, "period": period, "indicator": indicator, **fields}
-    result = observations.enter_values(ctx, [item], reason=reason)
+    # checked again inside the write transaction: a concurrent edit from the same
+    # version gets StaleVersionError (409) instead of overwriting unseen
+    result = observations.enter_values(
+        ctx,
+        [item],
+        reason=reason,
+        expected_versions={(entity, period, indicator): expected_version},
+    )
     return result, _current(ctx, entity, period, indicator)
 
 

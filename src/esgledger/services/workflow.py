@@ -78,13 +78,13 @@ def _check_scope(
                 )
     if entity is not None and entity != GROUP:
         authorize(ctx, action, entity)
-        if entity not in {e.code for e in ctx.ledger.entities()}:
+        if entity not in {e.code for e in ctx.entities()}:
             raise NotFoundError(
                 f"unknown entity {entity!r}",
                 hint=UNKNOWN_ENTITY_HINT,
             )
         return [entity]
-    codes = [e.code for e in ctx.ledger.entities()]
+    codes = [e.code for e in ctx.entities()]
     mine = visible_entities(ctx, action, codes)
     if len(mine) == len(codes):
         return None
@@ -277,7 +277,7 @@ def locks(ctx: Context) -> list[PeriodLock]:
     """Locked scopes (the user's own entities and group-wide locks)."""
     with ctx.ledger.read() as conn:
         found = repo.load_locks(conn)
-    codes = {e.code for e in ctx.ledger.entities()}
+    codes = {e.code for e in ctx.entities()}
     mine = set(visible_entities(ctx, "data.read", sorted(codes)))
     return [lk for lk in found if lk.entity == ALL_ENTITIES or lk.entity in mine]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, select, text, update
 
-from esgledger.errors import Hint, InputError, LockedError
+from esgledger.errors import Hint, InputError, LockedError, StaleVersionError
 from esgledger.model import Entity, ImportBatch, ImportResult, Observation, PeriodLock
 from esgledger.store.audit import NewEvent, append_events
 from esgledger.store.database import bulk_insert
@@ -231,7 +231,12 @@ def serialise_imports(conn: Connection) -> None:
 
 
 def write_batch(
-    conn: Connection, batch: ImportBatch, *, actor: str, reason: str | None
+    conn: Connection,
+    batch: ImportBatch,
+    *,
+    actor: str,
+    reason: str | None,
+    expected_versions: Mapping[tuple[str, str, str], int] | None = None,
 ) -> ImportResult:
     """Apply ``batch`` inside ``conn``'s transaction and return what changed.
 
@@ -255,6 +260,17 @@ def write_batch(
         if o.entity not in known:
             raise InputError(f"observation {'/'.join(key)} names an unknown entity {o.entity!r}")
     current = _preload(conn, obs) if obs else {}
+    # If-Match, checked after serialise_imports: two edits from the same version cannot
+    # both pass (the second sees the first's version), so no update is lost
+    for key, want in (expected_versions or {}).items():
+        row = current.get(key)
+        have = None if row is None else int(row.version)
+        if have != want:
+            raise StaleVersionError(
+                f"{' '.join(key)} is at version {have}, not {want}: "
+                "reload it and apply your change again",
+                current=str(have),
+            )
     lockset = LockSet((lk.entity, lk.period) for lk in load_locks(conn))
     pending = _preload(conn, obs, pending=True) if obs and lockset else {}
     superseded: list[int] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -241,8 +241,12 @@ class Ledger:
         actor: str,
         reason: str | None = None,
         dry_run: bool = False,
+        expected_versions: Mapping[tuple[str, str, str], int] | None = None,
     ) -> ImportResult:
         """Write a validated batch in one transaction (see :mod:`esgledger.store.importer`).
+
+        ``expected_versions``: (entity, period, indicator) → the version the
+        change was based on (If-Match), checked inside the write transaction.
 
         ``reason`` makes changes to approved (locked) periods restatements;
         without it such a change raises :class:`~esgledger.errors.LockedError`.
@@ -252,7 +256,9 @@ class Ledger:
         check_actor(actor)
         try:
             with self.transaction() as conn:
-                result = write_batch(conn, batch, actor=actor, reason=reason)
+                result = write_batch(
+                    conn, batch, actor=actor, reason=reason, expected_versions=expected_versions
+                )
                 if dry_run:
                     raise _RollBack(result)
         except _RollBack as done:

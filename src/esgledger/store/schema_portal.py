@@ -109,5 +109,8 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True), nullable=True),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text, nullable=False),
+    #: the sender delivering the message now, and until when its claim holds (0017)
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", DateTime(timezone=True), nullable=True),
     Index("ix_outbox_sent_at", "sent_at"),
 )

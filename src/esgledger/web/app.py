@@ -8,6 +8,10 @@ idempotency keys live in the database.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -57,9 +61,19 @@ def create_app(settings: Settings | None = None, *, ledger: Any = None) -> FastA
 
             worker = Worker(opened, settings.data_dir)
             worker.start()
+        sender = None
+        if settings.smtp_host and settings.outbox_interval_s > 0:
+            from esgledger.services.outbox import sender_loop
+
+            sender_id = f"{socket.gethostname()}-{os.getpid()}"
+            sender = asyncio.create_task(sender_loop(opened, settings, worker=sender_id))
         try:
             yield
         finally:
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
             if worker is not None:
                 worker.stop()
             if owned:
