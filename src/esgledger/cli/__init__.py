@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "esgledger.cli.energy",
     "esgledger.cli.outbox",
     "esgledger.cli.serve",
+    "esgledger.cli.backup",
 )
 _registered = False
 
