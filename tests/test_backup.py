@@ -63,3 +63,28 @@ def test_corrupted_archive_is_refused(source, tmp_path, capsys):
     trunc.write_bytes(archive.read_bytes()[:200])
     assert run(["--db", dest, "restore", str(trunc)]) == 2
     assert "damaged" in capsys.readouterr().err
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+def test_postgresql_backup_with_evidence_restores_into_sqlite(pg_url, tmp_path, monkeypatch):
+    from esgledger.services.evidence import attach_evidence, open_evidence
+    from esgledger.services.session import open_context
+
+    monkeypatch.setenv("ESGLEDGER_EVIDENCE_DIR", str(tmp_path / "ev1"))
+    files = [str(BASE / "entities.csv"), str(BASE / "observations.csv")]
+    assert run(["--db", pg_url, "import", *files]) == 0
+    with open_context(pg_url) as ctx:
+        entity = ctx.ledger.entities()[0].code
+        ev = attach_evidence(
+            ctx, entity=entity, period="2024", indicator="x", filename="a.png", data=PNG
+        )
+    archive = tmp_path / "pg.zip"
+    assert run(["--db", pg_url, "backup", "--out", str(archive)]) == 0
+    monkeypatch.setenv("ESGLEDGER_EVIDENCE_DIR", str(tmp_path / "ev2"))
+    dest = f"sqlite:///{tmp_path / 'from_pg.db'}"
+    assert run(["--db", dest, "restore", str(archive)]) == 0
+    with open_context(dest) as ctx:
+        assert open_evidence(ctx, ev.id).data == PNG
+        assert ctx.ledger.verify_audit().events > 0
