@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "esgledger.cli.outbox",
     "esgledger.cli.jobs",
     "esgledger.cli.serve",
+    "esgledger.cli.backup",
 )
 _registered = False
 

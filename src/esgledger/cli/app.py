@@ -64,7 +64,7 @@ state = State()
 #: Commands that are expected to create a new ledger file; any other command run
 #: on a SQLite path that does not exist yet gets a note (a typo in the path
 #: would otherwise look like an empty ledger).
-CREATING_COMMANDS = frozenset({"init", "import", "demo", "indicators", "factors"})
+CREATING_COMMANDS = frozenset({"init", "import", "demo", "indicators", "factors", "restore"})
 
 
 def _note_new_sqlite_file(url: str, command: str | None) -> None:

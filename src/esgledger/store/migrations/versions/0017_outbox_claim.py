@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_outbox_claim"
-down_revision = "0009_portal_ui"
+down_revision = "0015_provenance"
 branch_labels = None
 depends_on = None
 
