@@ -196,7 +196,7 @@ def test_listing_commands_print_stable_json(
     coverage = j("coverage", "--framework", "gri", "--period", "2024", "--json")
     assert set(coverage) == {
         "framework", "name_en", "name_zh", "period", "total", "answered", "omitted", "gap",
-        "coverage_pct", "omitted_by_reason", "gaps",
+        "coverage_pct", "omitted_by_reason", "gaps", "partial",
     }  # fmt: skip
 
     imported = j(
