@@ -65,3 +65,21 @@ def test_a_bad_provenance_names_file_row_and_column(db: Path, capsys):
     err = capsys.readouterr().err
     assert "bad.csv" in err and "provenance" in err and "guessed" in err
     assert "measured, calculated, estimated, illustrative" in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_provenance_survives_export_and_import(db: Path, fmt: str, capsys, monkeypatch):
+    out = db / ("export" if fmt == "csv" else "export.xlsx")
+    assert run(["export", "--format", fmt, "--out", str(out)]) == 0
+    files = [out / "entities.csv", out / "observations.csv"] if fmt == "csv" else [out]
+    if fmt == "csv":
+        header = (out / "observations.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+        assert header.endswith(",provenance")
+    monkeypatch.setenv("ESGLEDGER_DATABASE_URL", f"sqlite:///{db / 'again.db'}")
+    assert run(["import", *map(str, files)]) == 0
+    capsys.readouterr()
+    assert run(["explain", "ghg.scope1", "--entity", "P", "--period", "2024", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    obs = {o["indicator"]: o for e in data["lineage"]["entities"] for o in e["observations"]}
+    assert obs["fuel.diesel"]["provenance"] == "measured"
+    assert obs["fugitive.gas.hfc134a"]["provenance"] == "estimated"

@@ -22,7 +22,7 @@ import openpyxl
 
 from esgledger.errors import EsgError
 from esgledger.intake.cells import neutralise, number_text_for_xlsx, parse_number, xlsx_text
-from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS
+from esgledger.intake.tables import ENTITY_COLUMNS, OBSERVATION_COLUMNS, OPTIONAL_COLUMNS
 from esgledger.model import Entity, LedgerReader, Observation
 
 __all__ = [
@@ -88,6 +88,15 @@ def _observation_cells(o: Observation) -> list[str]:
     return [o.entity, o.period, o.indicator, o.raw_value, o.raw_unit, o.source, o.comment]
 
 
+def _optional(kind: Literal["entities", "observations"], items: Sequence[Any]) -> list[str]:
+    """The optional columns (``provenance``, ``financial_control``) some row sets.
+
+    They are written only when used, so a ledger without them exports the
+    files it always did, and one with them round-trips through export and import.
+    """
+    return [c for c in OPTIONAL_COLUMNS[kind] if any(getattr(i, c, "") for i in items)]
+
+
 def _tree_order(entities: Sequence[Entity]) -> list[Entity]:
     """Parents before children (then by code), so the file reads top-down."""
     by_parent: dict[str | None, list[Entity]] = {}
@@ -111,18 +120,19 @@ def write_csv(
     e_path, o_path = out / "entities.csv", out / "observations.csv"
     f = io.StringIO(newline="")
     w = csv.writer(f)
-    w.writerow(ENTITY_COLUMNS)
+    e_extra, o_extra = _optional("entities", entities), _optional("observations", observations)
+    w.writerow([*ENTITY_COLUMNS, *e_extra])
     for e in _tree_order(entities):
-        w.writerow([neutralise(c) for c in entity_cells(e)])
+        w.writerow([neutralise(c) for c in entity_cells(e)] + [getattr(e, c) for c in e_extra])
     e_bytes = f.getvalue().encode("utf-8-sig")
     f = io.StringIO(newline="")
     w = csv.writer(f)
-    w.writerow(OBSERVATION_COLUMNS)
+    w.writerow([*OBSERVATION_COLUMNS, *o_extra])
     for o in observations:
         cells = [neutralise(c) for c in _observation_cells(o)]
         if parse_number(o.raw_value) is not None:
             cells[3] = o.raw_value  # a number is never a formula: written as submitted
-        w.writerow(cells)
+        w.writerow(cells + [getattr(o, c) for c in o_extra])
     write_atomic(e_path, e_bytes)
     write_atomic(o_path, f.getvalue().encode("utf-8-sig"))
     return [e_path, o_path]
@@ -134,21 +144,22 @@ def write_xlsx(
     """Write one workbook with sheets ``entities`` and ``observations``."""
     out = Path(path)
     wb = openpyxl.Workbook(write_only=True)
+    e_extra, o_extra = _optional("entities", entities), _optional("observations", observations)
     ws = wb.create_sheet("entities")
-    ws.append(list(ENTITY_COLUMNS))
+    ws.append([*ENTITY_COLUMNS, *e_extra])
     for e in _tree_order(entities):
         row: list[Any] = [xlsx_text(ws, c) for c in entity_cells(e)]
         pct = number_text_for_xlsx(entity_cells(e)[5])
         if pct is not None:
             row[5] = pct  # a number cell when it reads back as the same number
-        ws.append(row)
+        ws.append(row + [getattr(e, c) for c in e_extra])
     ws = wb.create_sheet("observations")
-    ws.append(list(OBSERVATION_COLUMNS))
+    ws.append([*OBSERVATION_COLUMNS, *o_extra])
     for o in observations:
         row = [xlsx_text(ws, c) for c in _observation_cells(o)]
         number = number_text_for_xlsx(o.raw_value)
         row[3] = number if number is not None else xlsx_text(ws, o.raw_value)
-        ws.append(row)
+        ws.append(row + [getattr(o, c) for c in o_extra])
     save_workbook(wb, out)
     return out
 
