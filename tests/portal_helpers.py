@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from esgledger.intake import import_files
 from esgledger.services.context import Context, Membership, Principal
@@ -39,3 +42,41 @@ def ctx_of(ledger: Ledger, user: str, *roles: tuple[str, str], now: datetime = N
 
 
 DUE = date(2025, 3, 31)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_in_thread(app: Any, port: int | None = None, *, lifespan: str = "on") -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a daemon thread on 127.0.0.1; yield its base URL.
+
+    Waits (20 s at most) until the server accepts connections and stops it on exit.
+    """
+    import threading
+    import time
+
+    import uvicorn
+
+    port = port or free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the portal did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_portal_e2e import ARGS, CHROMIUM, DESKTOP, PASSWORD, PHONE, _free_port, _need_browser
+from test_portal_e2e import ARGS, CHROMIUM, DESKTOP, PASSWORD, PHONE, _need_browser
 
 SHOTS = Path(os.environ.get("ESGLEDGER_SHOTS", "/tmp/h10job-shots"))
 pytestmark = pytest.mark.slow
@@ -23,17 +23,13 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     _need_browser()
-    import threading
-    import time
-
-    import uvicorn
 
     from esgledger.services import assess, identity
     from esgledger.services.context import Context, Principal
     from esgledger.settings import Settings
     from esgledger.store import Ledger
     from esgledger.web.app import create_app
-    from portal_helpers import seed
+    from portal_helpers import seed, serve_in_thread
 
     tmp = tmp_path_factory.mktemp("assess-e2e")
     url = f"sqlite:///{tmp / 'ledger.db'}"
@@ -54,23 +50,15 @@ def site(tmp_path_factory):
         allowed_hosts="127.0.0.1,localhost",
     )  # type: ignore[call-arg]
     app = create_app(settings, ledger=ledger)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.05)
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
+    with serve_in_thread(app) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            yield f"http://127.0.0.1:{port}", browser, ledger, admin
+            yield url, browser, ledger, admin
         finally:
             browser.close()
-            srv.should_exit = True
-            thread.join(10)
             ledger.close()
 
 

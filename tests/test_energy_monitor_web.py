@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,27 +130,12 @@ def test_bad_period_and_day_are_named(site):
 def server(site) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    import socket
 
-    import uvicorn
+    from portal_helpers import serve_in_thread
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
     app = create_app(settings_for(site.url, allowed_hosts="127.0.0.1"), ledger=site.ledger)
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the portal did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serve_in_thread(app, lifespan="off") as url:
+        yield url
 
 
 def _browse(server: str, lang: str, fn) -> None:

@@ -18,15 +18,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from portal_helpers import seed
+from portal_helpers import seed, serve_in_thread
 
 CHROMIUM = os.environ.get("ESGLEDGER_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -47,16 +44,9 @@ def _need_browser() -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path, monkeypatch) -> Iterator[str]:
     _need_browser()
-    import uvicorn
 
     from esgledger.services import identity
     from esgledger.services.context import Context, Principal
@@ -81,22 +71,10 @@ def server(tmp_path, monkeypatch) -> Iterator[str]:
             admin, name, role=role, entities=[entity] if entity else [], password=PASSWORD
         )
     app = create_app(load_settings(), ledger=ledger)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the portal did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serve_in_thread(app) as url:
+            yield url
     finally:
-        srv.should_exit = True
-        thread.join(10)
         ledger.close()
 
 

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from portal_helpers import seed
-from test_portal_e2e import ARGS, CHROMIUM, OUT, PASSWORD, PDF, Story, _free_port, _need_browser
+from portal_helpers import seed, serve_in_thread
+from test_portal_e2e import ARGS, CHROMIUM, OUT, PASSWORD, PDF, Story, _need_browser
 from test_results_portal import EARLIER, TARGETS
 
 pytestmark = pytest.mark.slow
@@ -28,7 +26,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _need_browser()
-    import uvicorn
 
     from esgledger.intake import import_files
     from esgledger.services import calc, evidence, identity
@@ -64,22 +61,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     calc.compute_run(admin)
     app = create_app(load_settings(), ledger=ledger)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the portal did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serve_in_thread(app) as url:
+            yield url
     finally:
-        srv.should_exit = True
-        thread.join(10)
         ledger.close()
         mp.undo()
 

@@ -11,17 +11,14 @@ schemathesis-long``: 60).
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 
+from portal_helpers import free_port, serve_in_thread
 from web_helpers import USERS, make_portal
 
 EXAMPLES = int(os.environ.get("ESGLEDGER_SCHEMATHESIS_EXAMPLES", "2"))
@@ -43,27 +40,15 @@ def _entities(value: object, path: str, out: set[str]) -> None:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     tmp = tmp_path_factory.mktemp("scope-fuzz")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     portal = make_portal(
         f"sqlite:///{tmp / 'ledger.db'}", tmp, allowed_hosts=f"127.0.0.1,127.0.0.1:{port}"
     )
-    server = uvicorn.Server(
-        uvicorn.Config(portal.app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    end = time.monotonic() + 20
-    while not server.started and time.monotonic() < end:
-        time.sleep(0.05)
-    assert httpx.get(base + "/openapi.json").status_code == 200
     try:
-        yield base, portal.tokens
+        with serve_in_thread(portal.app, port) as base:
+            assert httpx.get(base + "/openapi.json").status_code == 200
+            yield base, portal.tokens
     finally:
-        server.should_exit = True
-        thread.join(10)
         portal.ledger.close()
 
 
